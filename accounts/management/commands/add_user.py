@@ -1,0 +1,29 @@
+import sys
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.models import Role
+from accounts.services import create_user
+
+
+class Command(BaseCommand):
+    help = "Create a user; the password is read from standard input."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, help=", ".join(Role.values))
+        parser.add_argument("--county", help="ISO 3166-2:RO code, for example RO-TM")
+        parser.add_argument("--organisation", default="")
+
+    def handle(self, *args, username, role, county, organisation, **options):
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise CommandError("No password on standard input.")
+        try:
+            user = create_user(username, password, role, county, organisation)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        where = f" in {user.county_id}" if user.county_id else ""
+        self.stdout.write(f"Created {user.role} {user.username}{where}.")

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FIELD_WORKER = "field_worker", _("Field worker")
+    COUNTY_COORDINATOR = "county_coordinator", _("County coordinator")
+    COUNTRY_COORDINATOR = "country_coordinator", _("Country coordinator")
+
+
+class User(AbstractUser):
+    """A social worker or coordinator. roles.md says what each role may see and do."""
+
+    role = models.CharField(_("role"), max_length=24, choices=Role, default=Role.FIELD_WORKER)
+    county = models.ForeignKey(
+        "lookups.County",
+        verbose_name=_("county"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="country_coordinator") | models.Q(county__isnull=False),
+                name="user_county_required_for_county_roles",
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role != Role.COUNTRY_COORDINATOR and not self.county_id:
+            raise ValidationError(
+                {"county": _("Field workers and county coordinators need a county.")}
+            )
+
+    @property
+    def is_field_worker(self) -> bool:
+        return self.role == Role.FIELD_WORKER
+
+    @property
+    def is_county_coordinator(self) -> bool:
+        return self.role == Role.COUNTY_COORDINATOR
+
+    @property
+    def is_country_coordinator(self) -> bool:
+        return self.role == Role.COUNTRY_COORDINATOR
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in (Role.COUNTY_COORDINATOR, Role.COUNTRY_COORDINATOR)
+
+    def coordinates_county(self, county_code: str | None) -> bool:
+        """True where this user coordinates the county (assign, accept transfers, statistics)."""
+        if self.is_country_coordinator:
+            return True
+        return self.is_county_coordinator and county_code == self.county_id

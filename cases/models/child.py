@@ -1,0 +1,240 @@
+"""The child: a case (with consent) or an anonymous statistical record (without).
+
+Field names are the question codes of shared/spec/registration.md. Choice fields hold
+the lookup codes; labels come from the lookups app.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.codes import new_code
+
+
+def _case_code() -> str:
+    return new_code("C-")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class WorkflowStage(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ASSESSED = "assessed", _("Initial assessment done")
+    REFERRED = "referred", _("Referred to services")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+class ChildQuerySet(models.QuerySet):
+    def cases(self) -> ChildQuerySet:
+        """Records with consent: anonymous statistical records are not cases."""
+        return self.filter(anonymous=False)
+
+    def visible_to(self, user) -> ChildQuerySet:
+        """The cases this user may open (roles.md, "cases they can open").
+
+        The only place that knows that rule: lists, search, counts, exports and direct
+        URLs all start here, so they agree.
+        """
+        qs = self.cases()
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return qs.none()
+        if user.is_country_coordinator:
+            return qs
+        from .sharing import ChildUserObjectPermission
+
+        shared = ChildUserObjectPermission.objects.filter(
+            user=user, permission__codename="view_child"
+        ).values("content_object_id")
+        if user.is_county_coordinator:
+            return qs.filter(Q(current_county_id=user.county_id) | Q(pk__in=shared))
+        return qs.filter(Q(created_by=user) | Q(assigned_to=user) | Q(pk__in=shared))
+
+    def open(self) -> ChildQuerySet:
+        return self.filter(status=CaseStatus.OPEN)
+
+
+class Child(models.Model):
+    code = models.CharField(_("case code"), max_length=12, unique=True, default=_case_code)
+    record_ref = models.CharField(
+        _("source record reference"), max_length=100, null=True, blank=True, unique=True
+    )
+    # Set by the registration form so that a double submit creates one record, not two.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    anonymous = models.BooleanField(_("anonymous statistical record"), default=False)
+    household = models.ForeignKey(
+        "cases.Household", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+
+    # A. Interview and consent
+    registration_date = models.DateField(_("date of the interview"))
+    registration_county = models.ForeignKey(
+        "lookups.County",
+        verbose_name=_("county of the interview"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registration_place = models.CharField(_("place of the interview"), max_length=30)
+    entry_point = models.ForeignKey(
+        "lookups.EntryPoint",
+        verbose_name=_("border crossing point"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entry_date = models.DateField(_("date of entry into Romania"))
+    consent_registration = models.BooleanField(_("consent to registration"))
+    consent_given_by = models.CharField(_("consent given by"), max_length=30, blank=True)
+    consent_share_providers = models.BooleanField(
+        _("consent to share with service providers"), null=True
+    )
+    interpreter_used = models.BooleanField(_("interpreter used"), null=True)
+    interpreter_language = models.CharField(
+        _("language of interpretation"), max_length=10, blank=True
+    )
+
+    # B. The child
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    name_native = models.CharField(_("name in documents"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=10)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth_estimated = models.BooleanField(_("date of birth estimated"), null=True)
+    age_group = models.CharField(_("age group"), max_length=5)
+    nationality = models.CharField(_("nationality"), max_length=10, default="UA")
+    id_document_type = models.CharField(_("identity document"), max_length=30, blank=True)
+    id_document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    education_status = models.CharField(_("education"), max_length=30, blank=True)
+    has_disability = models.CharField(_("disability"), max_length=10)
+    disability_details = models.TextField(_("kind of disability and support needed"), blank=True)
+    medical_needs = models.TextField(_("medical needs"), blank=True)
+
+    # C. Care arrangement and the caregiver
+    care_arrangement = models.CharField(_("care arrangement"), max_length=30, blank=True)
+    uasc_status = models.CharField(_("accompanied, separated or unaccompanied"), max_length=20)
+    caregiver = models.ForeignKey(
+        "cases.Caregiver", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    caregiver_relationship = models.CharField(
+        _("caregiver's relationship"), max_length=30, blank=True
+    )
+    caregiver_is_legal_guardian = models.BooleanField(_("caregiver is legal guardian"), null=True)
+    caregiver_ability_to_care = models.CharField(
+        _("caregiver's ability to care"), max_length=10, blank=True
+    )
+
+    # D. Accompanying persons and family
+    accompanying_adults = models.JSONField(_("accompanying adults"), default=list, blank=True)
+    family_in_ukraine = models.CharField(_("close family in Ukraine"), max_length=10, blank=True)
+    tracing_requested = models.BooleanField(_("tracing requested"), null=True)
+
+    # E. Location and movement
+    current_county = models.ForeignKey(
+        "lookups.County",
+        verbose_name=_("current county"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    current_locality = models.CharField(_("town or commune"), max_length=100, blank=True)
+    current_address = models.TextField(_("address"), blank=True)
+    accommodation_type = models.CharField(_("accommodation"), max_length=30)
+    planned_stay = models.CharField(_("intention"), max_length=20)
+    destination_country = models.CharField(_("country of destination"), max_length=2, blank=True)
+    planned_departure_date = models.DateField(_("planned date of departure"), null=True, blank=True)
+    contact_phone = models.CharField(_("household phone"), max_length=20, blank=True)
+
+    # F. Protection concerns, needs and risk
+    protection_concerns = models.ManyToManyField(
+        "lookups.ProtectionConcern",
+        verbose_name=_("protection concerns"),
+        blank=True,
+        related_name="+",
+    )
+    concern_source = models.CharField(
+        _("how the concerns came to light"), max_length=20, blank=True
+    )
+    concern_details = models.TextField(_("description of the concerns"), blank=True)
+    immediate_needs = models.JSONField(_("immediate needs"), default=list, blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=10)
+    suggested_risk_level = models.CharField(_("suggested risk level"), max_length=10, blank=True)
+    risk_justification = models.TextField(_("why this risk level"), blank=True)
+    services_needed = models.JSONField(_("services needed"), default=list, blank=True)
+    urgent_action_taken = models.TextField(_("urgent action taken"), blank=True)
+    interviewer_notes = models.TextField(_("observations of the interviewer"), blank=True)
+
+    # Case management
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseStatus, default=CaseStatus.OPEN
+    )
+    workflow_stage = models.CharField(
+        _("workflow stage"), max_length=12, choices=WorkflowStage, default=WorkflowStage.REGISTERED
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=30, blank=True)
+    first_follow_up_due = models.DateField(_("first follow-up due"), null=True, blank=True)
+    next_follow_up_due = models.DateField(_("next follow-up due"), null=True, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    name_key = models.CharField(max_length=300, blank=True)
+    # Optimistic locking: a save with a stale version is refused (no lost update).
+    version = models.PositiveIntegerField(default=1)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="registered_cases",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "submission_token"], m2m_fields=[protection_concerns]
+    )
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["-registration_date", "-id"]
+        indexes = [
+            models.Index(
+                fields=["current_county", "status", "risk_level", "registration_date"],
+                name="child_county_status_risk_date",
+            ),
+            models.Index(fields=["registration_date"], name="child_registration_date"),
+            models.Index(fields=["assigned_to", "status"], name="child_assigned_status"),
+            models.Index(fields=["created_by", "status"], name="child_created_by_status"),
+            models.Index(fields=["next_follow_up_due"], name="child_next_follow_up"),
+            models.Index(fields=["name_key"], name="child_name_key"),
+            models.Index(fields=["date_of_birth"], name="child_date_of_birth"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"code": self.code})
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cases.models import CaseStatus, Child
+
+
+@require_GET
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _counts(qs):
+    today = timezone.localdate()
+    return qs.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
+        closed=Count("pk", filter=Q(status=CaseStatus.CLOSED)),
+        high_risk=Count("pk", filter=Q(status=CaseStatus.OPEN, risk_level="high")),
+        overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, next_follow_up_due__lt=today)),
+    )
+
+
+@login_required
+@require_GET
+def home(request):
+    user = request.user
+    today = timezone.localdate()
+    visible = Child.objects.visible_to(user)
+    context = {"today": today}
+    if user.is_field_worker:
+        mine = visible.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, created_by=user))
+        context["counts"] = _counts(mine)
+        context["due_cases"] = (
+            mine.open()
+            .filter(next_follow_up_due__isnull=False)
+            .select_related("current_county")
+            .order_by("next_follow_up_due")[:15]
+        )
+        context["new_assignments"] = (
+            visible.open()
+            .filter(assigned_to=user)
+            .exclude(created_by=user)
+            .order_by("-updated_at")[:10]
+        )
+    elif user.is_county_coordinator:
+        context["counts"] = _counts(visible.filter(current_county_id=user.county_id))
+    else:
+        context["counts"] = _counts(visible)
+        context["by_county"] = (
+            visible.values("current_county_id", "current_county__name")
+            .annotate(
+                total=Count("pk"),
+                open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
+                high_risk=Count("pk", filter=Q(status=CaseStatus.OPEN, risk_level="high")),
+            )
+            .order_by("current_county__name")
+        )
+    return render(request, "cases/home.html", context)

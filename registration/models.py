@@ -1,0 +1,1 @@
+# Registration writes cases.Child, cases.Caregiver and cases.Household (see services.py).

@@ -1,0 +1,176 @@
+"""register_child: the one way a child enters the system (browser, import, demo data)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from audit.log import record
+from audit.models import Action
+from cases import rules
+from cases.models import Caregiver, Child, Household
+from cases.names import name_key
+from referrals.models import Referral, ReferralStatus
+
+# What an anonymous statistical record keeps (registration.md, the consent rule).
+ANONYMOUS_FIELDS = frozenset(
+    {
+        "registration_date",
+        "registration_county",
+        "registration_place",
+        "entry_point",
+        "entry_date",
+        "sex",
+        "nationality",
+        "uasc_status",
+        "has_disability",
+        "current_county",
+        "accommodation_type",
+        "planned_stay",
+        "destination_country",
+        "protection_concerns",
+        "risk_level",
+    }
+)
+CAREGIVER_FIELDS = ("first_name", "last_name", "sex", "date_of_birth", "id_document_type", "phone")
+# Keys of the form data that are not Child columns.
+_NOT_CHILD_FIELDS = {
+    "protection_concerns",
+    "accompanying_children",
+    "caregiver_first_name",
+    "caregiver_last_name",
+    "caregiver_sex",
+    "caregiver_date_of_birth",
+    "caregiver_id_document_type",
+    "caregiver_phone",
+    "age_group",
+}
+
+
+def caregiver_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The caregiver_* answers of the form as Caregiver fields."""
+    return {
+        f: data.get(f"caregiver_{f}")
+        for f in CAREGIVER_FIELDS
+        if data.get(f"caregiver_{f}") not in (None, "")
+    }
+
+
+def _child_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields = {}
+    for key, value in data.items():
+        if key in _NOT_CHILD_FIELDS:
+            continue
+        if key in ("registration_county", "current_county", "entry_point"):
+            key = f"{key}_id"
+            value = getattr(value, "pk", value)
+        fields[key] = value
+    return fields
+
+
+def _anonymise(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in ANONYMOUS_FIELDS}
+
+
+def compute_age_group(data: dict[str, Any]) -> str:
+    if data.get("date_of_birth"):
+        return rules.age_group(rules.age_on(data["date_of_birth"], data["registration_date"]))
+    return data["age_group"]
+
+
+@transaction.atomic
+def register_child(
+    data: dict[str, Any],
+    user,
+    *,
+    caregiver: Caregiver | None = None,
+    household: Household | None = None,
+    submission_token: uuid.UUID | None = None,
+    record_ref: str | None = None,
+    request=None,
+    create_referrals: bool = True,
+) -> Child:
+    """Store one registration, keyed by question code (validated by the form or the import).
+
+    Without consent only the anonymous statistical record is kept. With consent, the
+    caregiver is created (or the given one linked), the risk level suggested, the first
+    follow-up scheduled and each service needed becomes a pending referral.
+    A repeated submission_token returns the record already created.
+    """
+    if submission_token is not None:
+        existing = Child.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+
+    concerns = list(data.get("protection_concerns") or [])
+    age_group = compute_age_group(data)
+    suggested = rules.suggested_risk_level(
+        data.get("uasc_status", ""), concerns, data.get("has_disability", "")
+    )
+    if not data.get("consent_registration"):
+        child = Child(
+            **_child_fields(_anonymise(data)),
+            anonymous=True,
+            consent_registration=False,
+            age_group=age_group,
+            suggested_risk_level=suggested,
+            status="",
+            workflow_stage="",
+            created_by=user,
+            updated_by=user,
+            submission_token=submission_token,
+            record_ref=record_ref,
+        )
+    else:
+        if caregiver is None and data.get("caregiver_first_name"):
+            caregiver = Caregiver(**caregiver_data(data), created_by=user)
+            caregiver.name_key = name_key(caregiver.first_name, caregiver.last_name)
+            caregiver.save()
+        child = Child(
+            **_child_fields(data),
+            age_group=age_group,
+            suggested_risk_level=suggested,
+            caregiver=caregiver,
+            household=household,
+            created_by=user,
+            updated_by=user,
+            submission_token=submission_token,
+            record_ref=record_ref,
+        )
+        child.name_key = name_key(child.first_name, child.last_name, child.name_native)
+        child.first_follow_up_due = rules.next_follow_up(child.registration_date, child.risk_level)
+        child.next_follow_up_due = child.first_follow_up_due
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError:
+        if submission_token is not None:
+            # The same form arrived twice at once: the other request saved it.
+            return Child.objects.get(submission_token=submission_token)
+        raise
+    if concerns:
+        child.protection_concerns.set(concerns)
+    if not child.anonymous and create_referrals:
+        services = data.get("services_needed") or []
+        for service in services:
+            Referral.objects.create(
+                child=child,
+                service_type=service,
+                referred_on=child.registration_date,
+                status=ReferralStatus.PENDING,
+                created_by=user,
+                updated_by=user,
+            )
+        if services:
+            child.workflow_stage = "referred"
+            Child.objects.filter(pk=child.pk).update(workflow_stage="referred")
+    record(
+        user,
+        Action.CREATE_CASE,
+        obj=child,
+        request=request,
+        anonymous=child.anonymous,
+    )
+    return child

@@ -1,0 +1,1 @@
+# Report snapshots are defined here.
