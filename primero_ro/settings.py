@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "registration",
     "referrals",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("register/", include("registration.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reporting.urls")),
+    path("import/", include("imports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,3 @@
+"""URLs of follow-ups, workflow, closure, assignment, transfer and sharing (all under /cases/)."""
+
+urlpatterns: list = []

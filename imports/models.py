@@ -1,0 +1,1 @@
+# Import jobs are defined here.
