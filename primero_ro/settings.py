@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_htmx",
+    "django_countries",  # translated country names for nationality/destination (ro, uk)
     "import_export",
     "accounts",
     "lookups",
@@ -136,6 +137,15 @@ try:
     DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 except Exception as exc:  # django-environ raises several types for a malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL: cannot be used ({exc})") from None
+# django-environ passes an unknown scheme through as an engine name; we run on these two.
+if DATABASES["default"]["ENGINE"] not in (
+    "django.db.backends.postgresql",
+    "django.db.backends.sqlite3",
+):
+    raise ImproperlyConfigured(
+        "DATABASE_URL: expected postgres://user:password@host:port/name or sqlite:///path, "
+        f"got the scheme {env.str('DATABASE_URL').split(':', 1)[0]!r}"
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -211,6 +221,10 @@ STORAGES = {
 
 # Celery: without a broker, tasks run in-process (the SQLite quick start).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL and CELERY_BROKER_URL.split("://", 1)[0] not in ("redis", "rediss"):
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_URL: expected redis://host:port/db, got {CELERY_BROKER_URL.split('://', 1)[0]!r}"
+    )
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -218,7 +232,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # reporting: the national full and public reports of the quarter just ended.
+    "quarterly-national-reports": {
+        "task": "reporting.tasks.build_quarterly_national_reports",
+        "schedule": __import__("celery.schedules").schedules.crontab(
+            minute=0, hour=3, day_of_month=1, month_of_year="1,4,7,10"
+        ),
+    },
+}
 
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)
@@ -241,7 +263,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
-LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(f"LOG_LEVEL: expected DEBUG, INFO, WARNING or ERROR, got {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

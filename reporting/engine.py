@@ -1,0 +1,522 @@
+"""The report engine: every table of quarterly_report.md for a (period, scope) pair.
+
+Aggregate SQL through the ORM only (values().annotate(Count(...))): no Python loop over
+cases. Python only sorts the few aggregated rows and fills the months without
+registrations. The same code runs on PostgreSQL and SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Child, FollowUp
+from cases.rules import AGE_GROUPS
+from lookups.models import County
+from referrals.models import Referral
+
+from .periods import Period, parse_period
+from .suppression import suppress_document
+
+DUPLICATE = "duplicate"
+UASC_COUNTED = ("separated", "unaccompanied")
+
+# name -> dimensions, in the spec's order (the document lists its tables in this order).
+TABLES: OrderedDict[str, list[str]] = OrderedDict(
+    [
+        ("totals", ["measure"]),
+        ("by_sex_age", ["sex", "age_group"]),
+        ("by_county_sex", ["county", "sex"]),
+        ("uasc_by_county", ["county", "uasc_status"]),
+        ("concerns", ["concern"]),
+        ("concerns_by_risk", ["risk_level"]),
+        ("disability_by_sex", ["sex"]),
+        ("referrals_by_service", ["service_type"]),
+        ("monthly_registrations", ["month"]),
+        ("intention_of_travel", ["planned_stay", "destination_country"]),
+        ("entry_points", ["entry_point"]),
+        ("closures_by_reason", ["closure_reason"]),
+    ]
+)
+MEASURES = (
+    "children_registered",
+    "caregivers_registered",
+    "cases_closed",
+    "children_with_concerns",
+    "children_referred",
+    "unaccompanied_or_separated",
+    "cases_open",
+    "followups_overdue",
+)
+# Figures at the period's end: no in_quarter.
+POINT_IN_TIME = frozenset({"cases_open", "followups_overdue"})
+
+# Lookup list of each dimension, for labels (lookups.registry.label).
+DIMENSION_LISTS = {
+    "sex": "sex",
+    "county": "county",
+    "uasc_status": "uasc_status",
+    "concern": "protection_concern",
+    "risk_level": "risk_level",
+    "service_type": "service_type",
+    "planned_stay": "planned_stay",
+    "entry_point": "entry_point",
+    "closure_reason": "closure_reason",
+}
+MEASURE_LABELS = {
+    "children_registered": _("Children registered"),
+    "caregivers_registered": _("Caregivers registered"),
+    "cases_closed": _("Cases closed"),
+    "children_with_concerns": _("Children with protection concerns"),
+    "children_referred": _("Children referred to services"),
+    "unaccompanied_or_separated": _("Unaccompanied or separated children"),
+    "cases_open": _("Cases open at the end of the period"),
+    "followups_overdue": _("Follow-ups overdue at the end of the period"),
+}
+TABLE_TITLES = {
+    "totals": _("Totals"),
+    "by_sex_age": _("Children registered by sex and age group"),
+    "by_county_sex": _("Children registered by county and sex"),
+    "uasc_by_county": _("Separated and unaccompanied children by county"),
+    "concerns": _("Children by protection concern"),
+    "concerns_by_risk": _("Children with protection concerns by risk level"),
+    "disability_by_sex": _("Children with a disability by sex"),
+    "referrals_by_service": _("Referrals by service"),
+    "monthly_registrations": _("Registrations by month"),
+    "intention_of_travel": _("Children registered by intention of travel"),
+    "entry_points": _("Children registered by entry point"),
+    "closures_by_reason": _("Cases closed by reason"),
+}
+DIMENSION_LABELS = {
+    "measure": _("Measure"),
+    "sex": _("Sex"),
+    "age_group": _("Age group"),
+    "county": _("County"),
+    "uasc_status": _("Accompanied, separated or unaccompanied"),
+    "concern": _("Protection concern"),
+    "risk_level": _("Risk level"),
+    "service_type": _("Service"),
+    "month": _("Month"),
+    "planned_stay": _("Intention"),
+    "destination_country": _("Country of destination"),
+    "entry_point": _("Entry point"),
+    "closure_reason": _("Closure reason"),
+}
+
+
+def value_label(dimension: str, code: str, language: str | None = None) -> str:
+    """The label of a dimension value in the given language (the code where there is none)."""
+    from django.utils import translation
+
+    from lookups import registry
+
+    if dimension == "measure":
+        with translation.override(language):
+            return str(MEASURE_LABELS.get(code, code))
+    list_name = DIMENSION_LISTS.get(dimension)
+    if list_name is None:
+        return code
+    return registry.label(list_name, code, language)
+
+
+class _Counter:
+    """The queries of one (period, scope): each method returns rows of one table."""
+
+    def __init__(self, period: Period, county: str | None):
+        self.start = period.start
+        self.end = period.end
+        self.county = county
+
+    # Base sets -------------------------------------------------------------------------
+    def children(self) -> QuerySet:
+        """Every record that counts at all: duplicates never do (in no period)."""
+        qs = Child.objects.exclude(closure_reason=DUPLICATE)
+        if self.county:
+            qs = qs.filter(current_county_id=self.county)
+        return qs.order_by()
+
+    def registered(self) -> QuerySet:
+        """Registered on or before the period's end, anonymous records included."""
+        return self.children().filter(registration_date__lte=self.end)
+
+    def cases(self) -> QuerySet:
+        """Cases (records with consent) registered on or before the period's end."""
+        return self.registered().filter(anonymous=False)
+
+    def open_cases(self) -> QuerySet:
+        return self.cases().filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.end))
+
+    def closed_cases(self) -> QuerySet:
+        return self.cases().filter(closed_on__lte=self.end)
+
+    def _in_quarter(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
+
+    def _counts(self, field: str = "registration_date", distinct: bool = False) -> dict:
+        return {
+            "cumulative": Count("pk", distinct=distinct),
+            "in_quarter": Count("pk", distinct=distinct, filter=self._in_quarter(field)),
+        }
+
+    @staticmethod
+    def _rows(queryset, names: dict[str, str]) -> list[dict[str, Any]]:
+        """Rename the value columns to dimension names; keep non-zero cumulative rows."""
+        rows = []
+        for item in queryset:
+            if not item["cumulative"]:
+                continue
+            row = {dim: ("" if item[col] is None else item[col]) for dim, col in names.items()}
+            row["cumulative"] = item["cumulative"]
+            row["in_quarter"] = item["in_quarter"]
+            rows.append(row)
+        return rows
+
+    def grouped(self, queryset, names: dict[str, str], date_field="registration_date"):
+        qs = queryset.values(*names.values()).annotate(**self._counts(date_field))
+        return self._rows(qs, names)
+
+    # Totals -----------------------------------------------------------------------------
+    def totals(self) -> list[dict[str, Any]]:
+        figures: dict[str, tuple[int, int | None]] = {}
+        reg = (
+            self.registered()
+            .annotate(has_concern=self._has_concern())
+            .aggregate(
+                cumulative=Count("pk"),
+                in_quarter=Count("pk", filter=self._in_quarter("registration_date")),
+                concerns_cumulative=Count("pk", filter=Q(has_concern=True)),
+                concerns_in_quarter=Count(
+                    "pk", filter=Q(has_concern=True) & self._in_quarter("registration_date")
+                ),
+                uasc_cumulative=Count("pk", filter=Q(uasc_status__in=UASC_COUNTED)),
+                uasc_in_quarter=Count(
+                    "pk",
+                    filter=Q(uasc_status__in=UASC_COUNTED) & self._in_quarter("registration_date"),
+                ),
+            )
+        )
+        figures["children_registered"] = (reg["cumulative"], reg["in_quarter"])
+        figures["caregivers_registered"] = self.caregivers()
+        closed = self.closed_cases().aggregate(**self._counts("closed_on"))
+        figures["cases_closed"] = (closed["cumulative"], closed["in_quarter"])
+        figures["children_with_concerns"] = (reg["concerns_cumulative"], reg["concerns_in_quarter"])
+        figures["children_referred"] = self.children_referred()
+        figures["unaccompanied_or_separated"] = (reg["uasc_cumulative"], reg["uasc_in_quarter"])
+        figures["cases_open"] = (self.open_cases().count(), None)
+        figures["followups_overdue"] = (self.overdue().count(), None)
+        return [
+            {"measure": m, "cumulative": figures[m][0], "in_quarter": figures[m][1]}
+            for m in MEASURES
+        ]
+
+    def _has_concern(self) -> Exists:
+        through = Child.protection_concerns.through
+        return Exists(through.objects.filter(child_id=OuterRef("pk")))
+
+    def caregivers(self) -> tuple[int, int]:
+        """Once each, when one of their children counts; in the quarter of the first one."""
+        per_caregiver = (
+            self.registered()
+            .filter(caregiver__isnull=False)
+            .values("caregiver_id")
+            .annotate(first=Min("registration_date"))
+        )
+        cumulative = per_caregiver.count()
+        in_quarter = per_caregiver.filter(first__gte=self.start).count()
+        return cumulative, in_quarter
+
+    def children_referred(self) -> tuple[int, int]:
+        # Children (cases) with at least one referral on or before the end / in the quarter.
+        referrals = Referral.objects.filter(referred_on__lte=self.end).order_by()
+        cases = self.children().filter(anonymous=False)
+        counts = cases.aggregate(
+            cumulative=Count("pk", filter=Q(Exists(referrals.filter(child_id=OuterRef("pk"))))),
+            in_quarter=Count(
+                "pk",
+                filter=Q(
+                    Exists(referrals.filter(child_id=OuterRef("pk"), referred_on__gte=self.start))
+                ),
+            ),
+        )
+        return counts["cumulative"], counts["in_quarter"]
+
+    def overdue(self) -> QuerySet:
+        """Open cases at the end whose next follow-up, by the follow-ups recorded up to the
+        end (the latest one's next_due; none: the first follow-up due), was due before it."""
+        recorded = FollowUp.objects.filter(child_id=OuterRef("pk"), done_on__lte=self.end)
+        latest_next_due = Subquery(recorded.order_by("-done_on", "-id").values("next_due")[:1])
+        return (
+            self.open_cases()
+            .annotate(
+                due=Case(
+                    When(Exists(recorded), then=latest_next_due),
+                    default=F("first_follow_up_due"),
+                )
+            )
+            .filter(due__lt=self.end)
+        )
+
+    # Tables -----------------------------------------------------------------------------
+    def by_sex_age(self):
+        return self.grouped(self.registered(), {"sex": "sex", "age_group": "age_group"})
+
+    def by_county_sex(self):
+        return self.grouped(self.registered(), {"county": "current_county_id", "sex": "sex"})
+
+    def uasc_by_county(self):
+        return self.grouped(
+            self.registered().filter(uasc_status__in=UASC_COUNTED),
+            {"county": "current_county_id", "uasc_status": "uasc_status"},
+        )
+
+    def concerns(self):
+        through = Child.protection_concerns.through
+        children = self.registered().values("pk")
+        qs = (
+            through.objects.filter(child_id__in=children)
+            .order_by()
+            .values("protectionconcern_id")
+            .annotate(
+                cumulative=Count("child_id"),
+                in_quarter=Count(
+                    "child_id",
+                    filter=Q(
+                        child__registration_date__gte=self.start,
+                        child__registration_date__lte=self.end,
+                    ),
+                ),
+            )
+        )
+        return self._rows(qs, {"concern": "protectionconcern_id"})
+
+    def concerns_by_risk(self):
+        return self.grouped(
+            self.registered().filter(self._has_concern()),
+            {"risk_level": "risk_level"},
+        )
+
+    def disability_by_sex(self):
+        return self.grouped(self.registered().filter(has_disability="yes"), {"sex": "sex"})
+
+    def referrals_by_service(self):
+        cases = self.children().filter(anonymous=False).values("pk")
+        qs = (
+            Referral.objects.filter(child_id__in=cases, referred_on__lte=self.end)
+            .order_by()
+            .values("service_type")
+            .annotate(
+                cumulative=Count("pk"),
+                in_quarter=Count("pk", filter=self._in_quarter("referred_on")),
+            )
+        )
+        return self._rows(qs, {"service_type": "service_type"})
+
+    def monthly_registrations(self):
+        qs = (
+            self.registered()
+            .annotate(y=ExtractYear("registration_date"), m=ExtractMonth("registration_date"))
+            .values("y", "m")
+            .annotate(n=Count("pk"))
+        )
+        counts = {(item["y"], item["m"]): item["n"] for item in qs}
+        if not counts:
+            return []
+        year, month = min(counts)
+        rows = []
+        while (year, month) <= (self.end.year, self.end.month):
+            rows.append(
+                {
+                    "month": f"{year:04d}-{month:02d}",
+                    "cumulative": counts.get((year, month), 0),
+                    "in_quarter": None,
+                }
+            )
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return rows
+
+    def intention_of_travel(self):
+        qs = self.registered().annotate(
+            destination=Case(
+                When(planned_stay="transit", then=F("destination_country")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        return self.grouped(
+            qs, {"planned_stay": "planned_stay", "destination_country": "destination"}
+        )
+
+    def entry_points(self):
+        return self.grouped(self.registered(), {"entry_point": "entry_point_id"})
+
+    def closures_by_reason(self):
+        return self.grouped(
+            self.closed_cases(), {"closure_reason": "closure_reason"}, date_field="closed_on"
+        )
+
+
+def _sort_key(dimensions: list[str]) -> Callable[[dict], tuple]:
+    def key(row: dict) -> tuple:
+        parts = []
+        for d in dimensions:
+            value = row[d]
+            if d == "age_group":
+                parts.append((AGE_GROUPS.index(value) if value in AGE_GROUPS else 99, value))
+            else:
+                parts.append((0, value))
+        return tuple(parts)
+
+    return key
+
+
+def _format_generated_at(generated_at) -> str:
+    if generated_at is None:
+        generated_at = timezone.now()
+    if isinstance(generated_at, str):
+        return generated_at
+    if timezone.is_naive(generated_at):
+        generated_at = timezone.make_aware(generated_at, dt.UTC)
+    return generated_at.astimezone(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_county(county: str | None) -> str | None:
+    if county in (None, "", "national"):
+        return None
+    if not County.objects.filter(pk=county).exists():
+        raise ValueError(_("Unknown county %(county)r.") % {"county": county})
+    return county
+
+
+def compute_tables(
+    period: Period,
+    county: str | None,
+    names: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    counter = _Counter(period, county)
+    names = [n for n in TABLES if names is None or n in names]
+    tables = {}
+    for i, name in enumerate(names, start=1):
+        dimensions = TABLES[name]
+        rows = getattr(counter, name)()
+        if name != "totals":
+            rows.sort(key=_sort_key(dimensions))
+        tables[name] = {"dimensions": list(dimensions), "rows": rows}
+        if progress is not None:
+            progress(i, len(names))
+    return tables
+
+
+# The notes of the public documents computed by this process, so that the PDF rendered
+# right after compute_report says exactly why each cell of *that* document is suppressed.
+_NOTES: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
+
+
+def _notes_key(document: dict[str, Any]) -> tuple:
+    return (document["period"], document["scope"], document["generated_at"])
+
+
+def compute_report(
+    period: str | Period,
+    county: str | None = None,
+    variant: str = "full",
+    generated_at=None,
+    *,
+    threshold: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The JSON document of quarterly_report.md for one quarter and scope.
+
+    county None (or "national") means every county; variant "public" keeps the public
+    tables only and applies primary and secondary suppression (threshold:
+    settings.REPORT_SUPPRESSION_THRESHOLD unless given). progress(done, total) is called
+    as each table completes.
+    """
+    if variant not in ("full", "public"):
+        raise ValueError(_("Unknown variant %(variant)r.") % {"variant": variant})
+    if not isinstance(period, Period):
+        period = parse_period(period)
+    county = check_county(county)
+    document = {
+        "report": "quarterly_statistics",
+        "period": period.code,
+        "period_start": period.start.isoformat(),
+        "period_end": period.end.isoformat(),
+        "scope": county or "national",
+        "variant": "full",
+        "generated_at": _format_generated_at(generated_at),
+        "tables": {},
+    }
+    if variant == "full":
+        document["tables"] = compute_tables(period, county, progress=progress)
+        return document
+    from .suppression import PUBLIC_TABLES
+
+    document["tables"] = compute_tables(period, county, list(PUBLIC_TABLES), progress=progress)
+    if threshold is None:
+        threshold = settings.REPORT_SUPPRESSION_THRESHOLD
+    public, notes = suppress_document(document, threshold)
+    _NOTES[_notes_key(public)] = notes
+    while len(_NOTES) > 32:
+        _NOTES.popitem(last=False)
+    return public
+
+
+def suppression_notes(document: dict[str, Any], threshold: int | None = None) -> list[dict]:
+    """Which cells of a public document are suppressed and why: a list of
+    {"table", "row": {dimension: code}, "measure", "reason": "primary" | "secondary"}.
+
+    For a document computed by this process the notes are those of its computation.
+    Otherwise they are recomputed from the database for the same period and scope; a
+    suppressed cell that the recomputation does not explain (the data changed since) is
+    reported with the reason "suppressed".
+    """
+    if document.get("variant") != "public":
+        return []
+    notes = _NOTES.get(_notes_key(document))
+    if notes is None:
+        if threshold is None:
+            threshold = settings.REPORT_SUPPRESSION_THRESHOLD
+        full = compute_report(document["period"], document["scope"], "full")
+        full["tables"] = {k: v for k, v in full["tables"].items() if k in document["tables"]}
+        _public, notes = suppress_document(full, threshold)
+    by_cell = {
+        (n["table"], tuple(sorted(n["row"].items())), n["measure"]): n["reason"] for n in notes
+    }
+    result = []
+    for name, table in document["tables"].items():
+        for row in table["rows"]:
+            dims = {d: row[d] for d in table["dimensions"]}
+            for measure in ("cumulative", "in_quarter"):
+                if row.get(f"{measure}_suppressed"):
+                    reason = by_cell.get((name, tuple(sorted(dims.items())), measure))
+                    result.append(
+                        {
+                            "table": name,
+                            "row": dims,
+                            "measure": measure,
+                            "reason": reason or "suppressed",
+                        }
+                    )
+    return result
