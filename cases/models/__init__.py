@@ -1,9 +1,18 @@
+from .assessment import Assessment
 from .child import CaseStatus, Child, ChildQuerySet, WorkflowStage
+from .closure import ClosureRequest, ClosureStatus, Reopening
 from .family import Caregiver, Household
 from .followup import FollowUp
 from .sharing import ChildUserObjectPermission
+from .transfer import Transfer, TransferStatus
 
 __all__ = [
+    "Assessment",
+    "ClosureRequest",
+    "ClosureStatus",
+    "Reopening",
+    "Transfer",
+    "TransferStatus",
     "CaseStatus",
     "Caregiver",
     "Child",

@@ -1,0 +1,170 @@
+"""Closing a case (directly, or by a coordinator's approval) and reopening it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.log import record
+from audit.models import Action
+from cases import permissions, rules
+from cases.models import CaseStatus, Child, ClosureRequest, ClosureStatus, Reopening, WorkflowStage
+from lookups import registry
+
+from ._common import check_case_date, lock, require, require_open_case, save_child
+from .workflow import stage_after_reopening
+
+
+def _apply_closure(child: Child, closure: ClosureRequest, user) -> None:
+    child.status = CaseStatus.CLOSED
+    child.workflow_stage = WorkflowStage.CLOSED
+    child.closure_reason = closure.closure_reason
+    child.closed_on = closure.closed_on
+    # Closing cancels the follow-up schedule.
+    child.next_follow_up_due = None
+    save_child(child, user, f"case closed ({closure.closure_reason})")
+
+
+@transaction.atomic
+def close_case(
+    child: Child,
+    user,
+    closure_reason: str,
+    closed_on: dt.date,
+    note: str = "",
+    *,
+    request=None,
+) -> ClosureRequest:
+    """Close the case, or, for a field worker and a high-risk case, ask a coordinator to.
+
+    Returns the ClosureRequest: approved when the case is closed, pending otherwise.
+    """
+    child = lock(child)
+    require(permissions.can_close(user, child))
+    require_open_case(child)
+    if not registry.is_valid("closure_reason", closure_reason):
+        raise ValidationError({"closure_reason": _("Choose a valid closure reason.")})
+    check_case_date(child, closed_on, "closed_on")
+    if child.closure_requests.filter(status=ClosureStatus.PENDING).exists():
+        raise ValidationError(_("A request to close this case is already waiting for approval."))
+
+    needs_approval = permissions.closure_needs_approval(user, child)
+    closure = ClosureRequest.objects.create(
+        child=child,
+        closure_reason=closure_reason,
+        closed_on=closed_on,
+        note=note,
+        requested_by=user,
+        status=ClosureStatus.PENDING if needs_approval else ClosureStatus.APPROVED,
+        decided_by=None if needs_approval else user,
+        decided_at=None if needs_approval else timezone.now(),
+    )
+    if not needs_approval:
+        _apply_closure(child, closure, user)
+    record(
+        user,
+        Action.CHANGE_CASE,
+        obj=child,
+        request=request,
+        event="closure_requested" if needs_approval else "closed",
+        closure_reason=closure_reason,
+        closed_on=closed_on.isoformat(),
+    )
+    return closure
+
+
+def _pending(child: Child) -> ClosureRequest:
+    closure = (
+        child.closure_requests.select_for_update().filter(status=ClosureStatus.PENDING).first()
+    )
+    if closure is None:
+        raise ValidationError(_("No request to close this case is waiting."))
+    return closure
+
+
+@transaction.atomic
+def approve_closure(child: Child, user, *, request=None) -> ClosureRequest:
+    """A coordinator of the case's county approves the pending closure: the case closes."""
+    child = lock(child)
+    require(permissions.can_approve_closure(user, child))
+    closure = _pending(child)
+    require_open_case(child)
+    closure.status = ClosureStatus.APPROVED
+    closure.decided_by = user
+    closure.decided_at = timezone.now()
+    closure._history_user = user
+    closure.save()
+    _apply_closure(child, closure, user)
+    record(
+        user,
+        Action.CHANGE_CASE,
+        obj=child,
+        request=request,
+        event="closure_approved",
+        closure_reason=closure.closure_reason,
+        closed_on=closure.closed_on.isoformat(),
+    )
+    return closure
+
+
+@transaction.atomic
+def reject_closure(child: Child, user, decision_note: str = "", *, request=None) -> ClosureRequest:
+    """A coordinator refuses the pending closure: the case stays open, its schedule too."""
+    child = lock(child)
+    require(permissions.can_approve_closure(user, child))
+    closure = _pending(child)
+    closure.status = ClosureStatus.REJECTED
+    closure.decided_by = user
+    closure.decided_at = timezone.now()
+    closure.decision_note = decision_note
+    closure._history_user = user
+    closure.save()
+    record(
+        user,
+        Action.CHANGE_CASE,
+        obj=child,
+        request=request,
+        event="closure_rejected",
+        closure_reason=closure.closure_reason,
+    )
+    return closure
+
+
+@transaction.atomic
+def reopen_case(child: Child, user, reason: str, *, request=None) -> Reopening:
+    """Reopen a closed case: the schedule restarts from today by the risk level in force."""
+    child = lock(child)
+    require(permissions.can_reopen(user, child))
+    if child.status != CaseStatus.CLOSED:
+        raise ValidationError(_("The case is not closed."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    today = timezone.localdate()
+    reopening = Reopening.objects.create(
+        child=child,
+        reopened_on=today,
+        reason=reason.strip(),
+        previous_closure_reason=child.closure_reason,
+        previous_closed_on=child.closed_on,
+        reopened_by=user,
+    )
+    child.status = CaseStatus.OPEN
+    child.workflow_stage = stage_after_reopening(child)
+    child.closure_reason = ""
+    child.closed_on = None
+    child.next_follow_up_due = rules.next_follow_up(today, child.risk_level)
+    save_child(child, user, "case reopened")
+    record(
+        user,
+        Action.CHANGE_CASE,
+        obj=child,
+        request=request,
+        event="reopened",
+        workflow_stage=child.workflow_stage,
+        next_follow_up_due=child.next_follow_up_due.isoformat(),
+    )
+    return reopening
