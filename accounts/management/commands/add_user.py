@@ -1,3 +1,4 @@
+import getpass
 import sys
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from accounts.services import create_user
 
 class Command(BaseCommand):
     help = "Create a user; the password is read from standard input."
+    # call_command(..., stdin=StringIO("...")) in tests, as createsuperuser allows.
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -17,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", default="")
 
     def handle(self, *args, username, role, county, organisation, **options):
-        line = sys.stdin.readline()
-        password = line.rstrip("\r\n")
+        stdin = options.get("stdin", sys.stdin)
+        if stdin.isatty():
+            # Typed by a person: do not echo the password on the screen.
+            password = getpass.getpass("Password: ")
+        else:
+            password = stdin.readline().rstrip("\r\n")
         if not password:
             raise CommandError("No password on standard input.")
         try:
