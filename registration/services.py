@@ -174,3 +174,93 @@ def register_child(
         anonymous=child.anonymous,
     )
     return child
+
+
+def usable_caregivers(user):
+    """Caregivers the user may link a new child to: those of cases the user can open, and
+    those the user entered."""
+    from django.db.models import Q
+
+    visible = Child.objects.visible_to(user)
+    return Caregiver.objects.filter(Q(children__in=visible) | Q(created_by=user)).distinct()
+
+
+def usable_households(user):
+    from django.db.models import Q
+
+    visible = Child.objects.visible_to(user)
+    return Household.objects.filter(
+        Q(children__in=visible) | Q(children__created_by=user)
+    ).distinct()
+
+
+@transaction.atomic
+def register_from_form(
+    data: dict[str, Any],
+    user,
+    *,
+    submission_token: uuid.UUID,
+    caregiver: Caregiver | None = None,
+    household: Household | None = None,
+    sibling=None,
+    accompanying_children: list[dict[str, Any]] = (),
+    request=None,
+) -> Child:
+    """The browser's registration: one child, and the children it names (question 36)
+    kept as pending siblings of one household, to be registered one by one pre-filled.
+
+    Without consent the child is an anonymous record: no household, no caregiver, no
+    pending siblings (their names were given without consent).
+    """
+    from registration.models import PendingSibling
+
+    existing = Child.objects.filter(submission_token=submission_token).first()
+    if existing is not None:
+        return existing
+    consented = bool(data.get("consent_registration"))
+    if not consented:
+        caregiver = household = None
+        accompanying_children = ()
+    elif household is None and sibling is not None:
+        household = sibling.household
+    if consented and household is None and accompanying_children:
+        household = Household.objects.create()
+    child = register_child(
+        data,
+        user,
+        caregiver=caregiver,
+        household=household,
+        submission_token=submission_token,
+        request=request,
+    )
+    if child.anonymous or PendingSibling.objects.filter(named_by=child).exists():
+        return child
+    already = set()
+    if household is not None:
+        already = {
+            name_key(p.first_name, p.last_name) + str(p.date_of_birth)
+            for p in PendingSibling.objects.filter(household=household)
+        } | {
+            name_key(c.first_name, c.last_name) + str(c.date_of_birth)
+            for c in household.children.all()
+        }
+    for position, row in enumerate(accompanying_children):
+        key = name_key(row["first_name"], row["last_name"]) + str(row["date_of_birth"])
+        if key in already:
+            continue  # named again by a sibling's form: one pending registration each
+        already.add(key)
+        PendingSibling.objects.create(
+            household=household,
+            named_by=child,
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            sex=row["sex"],
+            date_of_birth=row["date_of_birth"],
+            relationship=row.get("relationship") or "",
+            position=position,
+            created_by=user,
+        )
+    if sibling is not None and sibling.registered_child_id is None:
+        sibling.registered_child = child
+        sibling.save(update_fields=["registered_child"])
+    return child

@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "registration"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("duplicates/", views.duplicates_panel, name="duplicates"),
+    path("done/<str:code>/", views.done, name="done"),
+]

@@ -1,0 +1,98 @@
+"""The next child of a household: the form pre-filled with what the children share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from cases.models import Child
+from registration.models import PendingSibling
+
+# What children registered together share (interview, consent, care, location, movement).
+SHARED_FIELDS = (
+    "registration_date",
+    "registration_county_id",
+    "registration_place",
+    "entry_point_id",
+    "entry_date",
+    "consent_registration",
+    "consent_given_by",
+    "consent_share_providers",
+    "interpreter_used",
+    "interpreter_language",
+    "nationality",
+    "languages",
+    "care_arrangement",
+    "uasc_status",
+    "caregiver_relationship",
+    "caregiver_is_legal_guardian",
+    "caregiver_ability_to_care",
+    "family_in_ukraine",
+    "tracing_requested",
+    "current_county_id",
+    "current_locality",
+    "current_address",
+    "accommodation_type",
+    "planned_stay",
+    "destination_country",
+    "planned_departure_date",
+    "contact_phone",
+)
+
+
+def _yes_no(value) -> str:
+    return {True: "yes", False: "no"}.get(value, "")
+
+
+def source_child(user, code: str) -> Child | None:
+    """A child this user may start the next registration from: one they may open, or an
+    anonymous record they registered themselves."""
+    return (
+        Child.objects.filter(code=code)
+        .filter(Q(pk__in=Child.objects.visible_to(user)) | Q(created_by=user))
+        .select_related("caregiver", "household")
+        .first()
+    )
+
+
+def initial_from(child: Child, sibling: PendingSibling | None = None) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for field in SHARED_FIELDS:
+        value = getattr(child, field)
+        name = field.removesuffix("_id")
+        if (
+            isinstance(value, bool)
+            or value is None
+            and field
+            in (
+                "consent_share_providers",
+                "interpreter_used",
+                "tracing_requested",
+                "caregiver_is_legal_guardian",
+            )
+        ):
+            value = _yes_no(value)
+        initial[name] = value
+    initial["consent_registration"] = _yes_no(child.consent_registration)
+    if child.caregiver_id:
+        initial["existing_caregiver"] = child.caregiver.code
+    if child.household_id:
+        initial["household"] = child.household.code
+    if not child.anonymous:
+        initial["last_name"] = child.last_name
+    if sibling is not None:
+        initial.update(
+            first_name=sibling.first_name,
+            last_name=sibling.last_name,
+            sex=sibling.sex,
+            date_of_birth=sibling.date_of_birth,
+            sibling=sibling.public_id,
+        )
+        if sibling.relationship:
+            initial["caregiver_relationship"] = sibling.relationship
+    return initial
+
+
+def adults_initial(child: Child) -> list[dict[str, Any]]:
+    return list(child.accompanying_adults or []) if not child.anonymous else []

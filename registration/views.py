@@ -1,0 +1,327 @@
+"""Registration in the browser: the form, the duplicate panel and the confirmation page.
+
+Every role may register (roles.md). Nothing personal travels in a URL: searches are
+POSTed, pages are addressed by case code.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import rules
+from cases.models import Child
+from cases.names import name_key, name_similarity
+from lookups import registry
+from registration import prefill
+from registration.duplicates import find_duplicates
+from registration.forms import (
+    CONDITIONS,
+    PERSONAL_FIELDS,
+    AccompanyingAdultFormSet,
+    AccompanyingChildFormSet,
+    RegistrationForm,
+    new_token,
+)
+from registration.models import PendingSibling
+from registration.services import register_from_form, usable_caregivers, usable_households
+
+# Buttons of the form that re-display it instead of saving (they work without JS).
+ACTIONS = {"add_child", "add_adult", "find_caregiver", "check"}
+
+
+class Registration:
+    """The main form and the two repeatable groups, validated together."""
+
+    def __init__(self, user, data=None, *, initial=None, adults=None):
+        self.user = user
+        if data is not None:
+            data = data.copy()
+            for prefix in ("accompanying_children", "accompanying_adults"):
+                # A client that sends no group at all (a script, an old page) sends no rows.
+                data.setdefault(f"{prefix}-TOTAL_FORMS", "0")
+                data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
+        self.form = RegistrationForm(data, initial=initial)
+        self.children = AccompanyingChildFormSet(data, prefix="accompanying_children")
+        self.adults = AccompanyingAdultFormSet(data, prefix="accompanying_adults", initial=adults)
+        self.caregiver = None
+        self.household = None
+        self.sibling = None
+
+    def is_valid(self) -> bool:
+        form = self.form
+        valid = form.is_valid()
+        consented = form.cleaned_data.get("consent_registration") == "yes"
+        # Without consent the groups are not stored, so they are not checked either.
+        if consented:
+            valid = self.children.is_valid() & self.adults.is_valid() & valid
+            registration_date = form.cleaned_data.get("registration_date")
+            for row in self.children.forms:
+                dob = getattr(row, "cleaned_data", {}).get("date_of_birth")
+                if dob and registration_date and rules.age_on(dob, registration_date) >= 18:
+                    row.add_error(
+                        "date_of_birth",
+                        _("The child must be under 18 on the date of the interview."),
+                    )
+                    valid = False
+        code = form.cleaned_data.get("existing_caregiver")
+        if code and consented:
+            self.caregiver = usable_caregivers(self.user).filter(code=code).first()
+            if self.caregiver is None:
+                form.add_error(None, _("The chosen caregiver cannot be linked: choose again."))
+                valid = False
+        code = form.cleaned_data.get("household")
+        if code and consented:
+            self.household = usable_households(self.user).filter(code=code).first()
+            if self.household is None:
+                form.add_error(None, _("This household cannot be used."))
+                valid = False
+        sibling = form.cleaned_data.get("sibling")
+        if sibling and consented:
+            self.sibling = PendingSibling.objects.filter(
+                public_id=sibling, household__in=usable_households(self.user)
+            ).first()
+        return valid
+
+    def accompanying_children(self) -> list[dict]:
+        return [f.cleaned_data for f in self.children.forms if f.cleaned_data]
+
+    def accompanying_adults(self) -> list[dict]:
+        return [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for f in self.adults.forms
+            if f.cleaned_data
+        ]
+
+
+def _with_extra_row(data, prefix: str):
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(min(total + 1, 20))
+    return data
+
+
+def _duplicates_for(form: RegistrationForm, user) -> list:
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    if data.get("consent_registration") != "yes":
+        return []
+    return find_duplicates(
+        data.get("first_name", ""),
+        data.get("last_name", ""),
+        data.get("date_of_birth"),
+        user=user,
+        name_native=data.get("name_native", ""),
+        date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+    )
+
+
+def _caregiver_choices(reg: Registration, data) -> list:
+    """The caregiver of the previous child of the household, and the search results."""
+    found = []
+    code = (data or {}).get("existing_caregiver") or reg.form.initial.get("existing_caregiver")
+    usable = usable_caregivers(reg.user)
+    if code:
+        found.extend(usable.filter(code=code))
+    query = (data or {}).get("caregiver_search", "")
+    key = name_key(query) if query else ""
+    if key:
+        for caregiver in usable.exclude(code=code or "")[:2000]:
+            if name_similarity(key, caregiver.name_key) >= 88:
+                found.append(caregiver)
+    return found[:20]
+
+
+def _suggested_from(data) -> str:
+    getlist = getattr(data, "getlist", None)
+    concerns = getlist("protection_concerns") if getlist else data.get("protection_concerns", [])
+    return rules.suggested_risk_level(
+        data.get("uasc_status") or "", concerns or [], data.get("has_disability") or ""
+    )
+
+
+def _render(request, reg: Registration, *, duplicates=None, status=200, searched=False):
+    form = reg.form
+    data = form.data if form.is_bound else None
+    context = {
+        "form": form,
+        "children_formset": reg.children,
+        "adults_formset": reg.adults,
+        "duplicates": duplicates or [],
+        "caregiver_choices": _caregiver_choices(reg, data),
+        "caregiver_searched": searched,
+        "conditions": CONDITIONS,
+        "personal_fields": PERSONAL_FIELDS,
+        "risk_rules": {
+            "high_concerns": sorted(rules.HIGH_RISK_CONCERNS),
+            "labels": dict(registry.choices("risk_level")),
+        },
+        "suggested_risk": _suggested_from(data or form.initial),
+        "today": timezone.localdate(),
+    }
+    return render(request, "registration/form/register.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        initial = {
+            "submission_token": new_token(),
+            "registration_date": timezone.localdate(),
+            "nationality": "UA",
+        }
+        if request.user.county_id:
+            initial["registration_county"] = request.user.county_id
+            initial["current_county"] = request.user.county_id
+        adults = None
+        after = request.GET.get("after")
+        if after:
+            source = prefill.source_child(request.user, after)
+            if source is None:
+                raise Http404
+            sibling = None
+            if request.GET.get("sibling"):
+                sibling = PendingSibling.objects.filter(
+                    public_id=_uuid_or_none(request.GET["sibling"]),
+                    household_id=source.household_id,
+                    registered_child__isnull=True,
+                ).first()
+            initial.update(prefill.initial_from(source, sibling))
+            adults = prefill.adults_initial(source) or None
+        reg = Registration(request.user, initial=initial, adults=adults)
+        return _render(request, reg)
+
+    action = request.POST.get("action", "save")
+    data = request.POST
+    if action == "add_child":
+        data = _with_extra_row(data, "accompanying_children")
+    elif action == "add_adult":
+        data = _with_extra_row(data, "accompanying_adults")
+    reg = Registration(request.user, data)
+    if action in ACTIONS:
+        # Re-display without saving; "check" shows the errors and duplicates, the other
+        # buttons (add a row, find a caregiver) keep quiet until the real submit.
+        valid = reg.is_valid()
+        duplicates = None
+        if action == "check":
+            duplicates = _duplicates_for(reg.form, request.user) if valid else None
+        else:
+            _quiet(reg)
+        return _render(request, reg, duplicates=duplicates, searched=action == "find_caregiver")
+    if not reg.is_valid():
+        return _render(request, reg, status=200)
+    form = reg.form
+    duplicates = _duplicates_for(form, request.user)
+    # A repeated submit of a saved form goes straight to its confirmation.
+    token = form.cleaned_data["submission_token"]
+    saved = Child.objects.filter(submission_token=token).first()
+    if saved is None and duplicates and not form.cleaned_data.get("confirm_new_child"):
+        form.add_error(
+            "confirm_new_child",
+            _(
+                "Possible duplicates were found: open the existing record, or confirm "
+                "that this is a new child."
+            ),
+        )
+        return _render(request, reg, duplicates=duplicates)
+    data = form.registration_data()
+    data["accompanying_adults"] = reg.accompanying_adults() if form.consented else []
+    child = register_from_form(
+        data,
+        request.user,
+        submission_token=token,
+        caregiver=reg.caregiver,
+        household=reg.household,
+        sibling=reg.sibling,
+        accompanying_children=reg.accompanying_children() if form.consented else [],
+        request=request,
+    )
+    return redirect("registration:done", code=child.code)
+
+
+def _quiet(reg: Registration) -> None:
+    reg.form.errors.clear()
+    for formset in (reg.children, reg.adults):
+        for f in formset.forms:
+            f.errors.clear()
+        formset._non_form_errors = formset.error_class()
+
+
+def _uuid_or_none(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except (ValueError, TypeError):
+        return None
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def done(request: HttpRequest, code: str) -> HttpResponse:
+    child = (
+        Child.objects.filter(code=code)
+        .filter(Q(pk__in=Child.objects.visible_to(request.user)) | Q(created_by=request.user))
+        .select_related("caregiver", "household", "current_county")
+        .first()
+    )
+    if child is None:
+        raise Http404
+    pending, household_children = [], []
+    if child.household_id:
+        pending = list(
+            PendingSibling.objects.filter(household=child.household, registered_child=None)
+        )
+        household_children = list(
+            Child.objects.visible_to(request.user)
+            .filter(household=child.household)
+            .exclude(pk=child.pk)
+            .order_by("created_at")
+        )
+    return render(
+        request,
+        "registration/form/done.html",
+        {
+            "child": child,
+            "pending": pending,
+            "household_children": household_children,
+            "draft_token": str(child.submission_token or ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def duplicates_panel(request: HttpRequest) -> HttpResponse:
+    """The duplicate panel, refreshed as the worker types name and date of birth (POSTed:
+    names stay out of URLs and logs)."""
+    form = RegistrationForm(request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    duplicates = []
+    if data.get("date_of_birth") and (data.get("first_name") or data.get("last_name")):
+        duplicates = find_duplicates(
+            data.get("first_name", ""),
+            data.get("last_name", ""),
+            data.get("date_of_birth"),
+            user=request.user,
+            name_native=data.get("name_native", ""),
+            date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+        )
+    return render(
+        request,
+        "registration/form/_duplicates.html",
+        {"duplicates": duplicates, "checked": True},
+    )

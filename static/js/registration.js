@@ -1,0 +1,199 @@
+/* The registration form, improved: conditional questions, the suggested risk level,
+   repeatable rows, the live duplicate panel and a draft kept in this browser.
+   The page works without this file; the server checks every rule again. */
+(function () {
+  "use strict";
+  var form = document.getElementById("registration-form");
+  if (!form) return;
+
+  var DRAFT_KEY = "registration-draft";
+  var banner = document.getElementById("draft-banner");
+  var conditions = JSON.parse(document.getElementById("registration-conditions").textContent);
+  var risk = JSON.parse(document.getElementById("registration-risk").textContent);
+  var personal = JSON.parse(document.getElementById("registration-personal").textContent);
+  var CAREGIVER_PERSON = ["caregiver_first_name", "caregiver_last_name", "caregiver_sex",
+    "caregiver_date_of_birth", "caregiver_id_document_type", "caregiver_phone"];
+
+  function values(name) {
+    var out = [];
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+      if ((el.type === "radio" || el.type === "checkbox") && !el.checked) return;
+      if (el.value !== "") out.push(el.value);
+    });
+    return out;
+  }
+  function value(name) { return values(name)[0] || ""; }
+
+  function show(name, visible) {
+    var box = document.getElementById("field-" + name);
+    if (!box) return;
+    box.hidden = !visible;
+    // Hidden answers are not sent: what does not apply is not stored (and kept in the
+    // page, should the worker change their mind).
+    box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !visible; });
+  }
+
+  function holds(cond) {
+    if (cond.field === "protection_concerns") return values(cond.field).length > 0;
+    var v = value(cond.field);
+    if (v === "" && cond.field !== "id_document_type") return false;
+    if (cond["in"]) return cond["in"].indexOf(v) >= 0;
+    return cond.not_in.indexOf(v) < 0;
+  }
+
+  function suggestedRisk() {
+    var uasc = value("uasc_status");
+    var concerns = values("protection_concerns");
+    var high = concerns.some(function (c) { return risk.high_concerns.indexOf(c) >= 0; });
+    if (uasc === "unaccompanied" || high) return "high";
+    if (concerns.length || uasc === "separated" || value("has_disability") === "yes") return "medium";
+    return "low";
+  }
+
+  function refresh() {
+    var consented = value("consent_registration") !== "no";
+    var notice = document.getElementById("consent-notice");
+    if (notice) notice.hidden = value("consent_registration") !== "no";
+    Object.keys(conditions).forEach(function (name) { show(name, holds(conditions[name])); });
+    var picked = value("existing_caregiver") !== "";
+    var unaccompanied = value("uasc_status") === "unaccompanied";
+    CAREGIVER_PERSON.forEach(function (name) { if (!unaccompanied) show(name, !picked); });
+    var block = document.getElementById("caregiver-block");
+    if (block) block.hidden = unaccompanied || !consented;
+    personal.forEach(function (name) { if (!consented) show(name, false); });
+    ["group-accompanying_children", "group-accompanying_adults"].forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el) el.hidden = !consented;
+    });
+    var suggested = suggestedRisk();
+    var label = document.getElementById("risk-suggested-label");
+    if (label) {
+      label.textContent = risk.labels[suggested] || suggested;
+      label.className = "risk risk-" + suggested;
+    }
+    var level = value("risk_level");
+    show("risk_justification", consented && level !== "" && (level === "high" || level !== suggested));
+  }
+
+  // Repeatable groups: a new row from the <template>, numbered as Django formsets expect.
+  form.querySelectorAll("[data-add-row]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      var group = button.dataset.addRow;
+      var total = form.querySelector('[name="' + group + '-TOTAL_FORMS"]');
+      var max = parseInt(form.querySelector('[name="' + group + '-MAX_NUM_FORMS"]').value, 10);
+      var count = parseInt(total.value, 10);
+      if (count >= max) return;
+      event.preventDefault();
+      var html = document.getElementById("template-" + group).innerHTML.replace(/__prefix__/g, count);
+      var tbody = document.querySelector("#group-" + group + " tbody");
+      tbody.insertAdjacentHTML("beforeend", html);
+      total.value = count + 1;
+      var first = tbody.lastElementChild.querySelector("input");
+      if (first) first.focus();
+    });
+  });
+
+  // The duplicate panel follows the name and the date of birth.
+  var panel = document.getElementById("duplicates-panel");
+  var timer = null;
+  function checkDuplicates() {
+    if (!panel || value("consent_registration") === "no") return;
+    if (!value("date_of_birth") || !(value("first_name") || value("last_name"))) return;
+    var body = new FormData(form);
+    fetch(form.dataset.duplicatesUrl, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) { if (html !== null) panel.innerHTML = html; })
+      .catch(function () { /* offline: the server checks again on save */ });
+  }
+  ["first_name", "last_name", "name_native", "date_of_birth", "date_of_birth_estimated"].forEach(function (name) {
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (el) {
+      el.addEventListener("change", function () { clearTimeout(timer); timer = setTimeout(checkDuplicates, 300); });
+    });
+  });
+
+  // The draft: everything typed, in this browser only, until the server confirms the save.
+  function collect() {
+    var fields = [];
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit") return;
+      if ((el.type === "radio" || el.type === "checkbox")) {
+        if (el.checked) fields.push([el.name, el.value]);
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) { fields.push([el.name, o.value]); });
+      } else {
+        fields.push([el.name, el.value]);
+      }
+    });
+    return fields;
+  }
+  function saveDraft() {
+    // While the banner offers an older draft back, that draft is not overwritten.
+    if (banner && !banner.hidden) return;
+    try {
+      localStorage.setItem(DRAFT_KEY, JSON.stringify({
+        token: value("submission_token"), saved: Date.now(), fields: collect()
+      }));
+    } catch (e) { /* storage full or disabled: the form still works */ }
+  }
+  function restore(draft) {
+    var byName = {};
+    draft.fields.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+    // Rows first, so that their inputs exist when the values are set.
+    ["accompanying_children", "accompanying_adults"].forEach(function (group) {
+      var wanted = parseInt((byName[group + "-TOTAL_FORMS"] || ["0"])[0], 10);
+      var total = form.querySelector('[name="' + group + '-TOTAL_FORMS"]');
+      var tbody = document.querySelector("#group-" + group + " tbody");
+      var tpl = document.getElementById("template-" + group);
+      if (!total || !tbody || !tpl) return;
+      for (var i = parseInt(total.value, 10); i < wanted; i++) {
+        tbody.insertAdjacentHTML("beforeend", tpl.innerHTML.replace(/__prefix__/g, i));
+      }
+      total.value = Math.max(wanted, parseInt(total.value, 10));
+    });
+    form.querySelectorAll("input, select, textarea").forEach(function (el) {
+      if (!el.name || el.name === "csrfmiddlewaretoken" || el.type === "submit") return;
+      if (/-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(el.name)) return;
+      var vals = byName[el.name] || [];
+      if (el.type === "radio" || el.type === "checkbox") {
+        el.checked = vals.indexOf(el.value) >= 0;
+      } else if (vals.length) {
+        el.value = vals[0];
+      } else if (el.type !== "hidden") {
+        el.value = "";
+      }
+    });
+    refresh();
+  }
+
+  var stored = null;
+  try { stored = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null"); } catch (e) { stored = null; }
+  var freshPage = !document.querySelector("#registration-form .has-error, .message.error");
+  var sameForm = stored && stored.token === value("submission_token");
+  if (stored && stored.fields && freshPage && !sameForm && banner) {
+    banner.hidden = false;
+    document.getElementById("draft-restore").addEventListener("click", function () {
+      restore(stored); banner.hidden = true; saveDraft();
+    });
+    document.getElementById("draft-discard").addEventListener("click", function () {
+      localStorage.removeItem(DRAFT_KEY); banner.hidden = true;
+    });
+  }
+
+  var draftTimer = null;
+  function changed() {
+    refresh();
+    // A draft is started by typing, not by opening the page (a banner would otherwise
+    // offer back a blank form).
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(saveDraft, 200);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () {
+    // Disabled (hidden) inputs are not sent; the draft is kept until the server confirms.
+    saveDraft();
+  });
+  refresh();
+})();
