@@ -14,6 +14,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reporting.urls")),
     path("import/", include("imports.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

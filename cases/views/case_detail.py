@@ -1,3 +1,5 @@
+"""The case page: every answer by section, the household, follow-ups, referrals, history."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -7,7 +9,48 @@ from django.views.decorators.http import require_GET
 
 from audit.log import record
 from audit.models import Action
+from cases import permissions
 from cases.access import get_case_for_user
+from cases.forms_edit import CAREGIVER_PERSON_FIELDS, SECTIONS, field_label
+from cases.history import case_history, display
+from cases.models import Child
+
+
+def answer(child: Child, code: str):
+    """The stored answer of one question code (caregiver answers live on the caregiver)."""
+    if code in CAREGIVER_PERSON_FIELDS:
+        caregiver = child.caregiver
+        return getattr(caregiver, CAREGIVER_PERSON_FIELDS[code]) if caregiver else None
+    if code == "protection_concerns":
+        return [c.pk for c in child.protection_concerns.all()]
+    if code in ("registration_county", "current_county", "entry_point"):
+        return getattr(child, f"{code}_id")
+    return getattr(child, code)
+
+
+def sections_of(child: Child) -> list[dict]:
+    return [
+        {
+            "key": key,
+            "title": title,
+            "rows": [(field_label(code), display(code, answer(child, code))) for code in codes],
+        }
+        for key, (title, codes) in SECTIONS.items()
+    ]
+
+
+def household_of(user, child: Child) -> tuple[list[Child], int]:
+    """The other children of the household this user may open, and how many others there are."""
+    if child.household_id is None:
+        return [], 0
+    others = Child.objects.cases().filter(household_id=child.household_id).exclude(pk=child.pk)
+    visible = list(
+        Child.objects.visible_to(user)
+        .filter(household_id=child.household_id)
+        .exclude(pk=child.pk)
+        .order_by("date_of_birth")
+    )
+    return visible, others.count() - len(visible)
 
 
 @login_required
@@ -15,5 +58,21 @@ from cases.access import get_case_for_user
 @require_GET
 def case_detail(request, code: str):
     child = get_case_for_user(request.user, code)
+    child = (
+        Child.objects.select_related(
+            "current_county", "registration_county", "entry_point", "caregiver", "assigned_to"
+        )
+        .prefetch_related("protection_concerns")
+        .get(pk=child.pk)
+    )
     record(request.user, Action.VIEW_CASE, obj=child, request=request)
-    return render(request, "cases/case_detail.html", {"child": child})
+    members, hidden_members = household_of(request.user, child)
+    context = {
+        "child": child,
+        "sections": sections_of(child),
+        "household_members": members,
+        "hidden_members": hidden_members,
+        "history": case_history(child),
+        "can_edit": permissions.can_change(request.user, child),
+    }
+    return render(request, "cases/case_detail.html", context)

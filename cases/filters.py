@@ -1,0 +1,208 @@
+"""The filters and the name search of the case list (django-filter).
+
+Choices are the lookup codes with their labels in the active language, set when the
+filter set is built for a request. The assigned-worker choices are the users the viewer
+may see, never everybody.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from cases.models import CaseStatus, Child, WorkflowStage
+from cases.names import name_key
+from lookups import registry
+
+CODE_RE = re.compile(r"^\s*C-[0-9A-Z]{7}\s*$", re.IGNORECASE)
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+class WordSimilar(Func):
+    """name_key %> 'query': pg_trgm word similarity above the threshold (GIN-indexed).
+
+    Written as a Func because django.contrib.postgres (which registers the lookup)
+    is not an installed app.
+    """
+
+    arg_joiner = " %%> "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class TrigramWordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+def search_names(qs, text: str):
+    """Cases whose name key holds every word key of the text; on PostgreSQL also those
+    close to it (typos), ranked by trigram word similarity."""
+    key = name_key(text)
+    words = key.split()
+    if not words:
+        return qs.none()
+    contains_all = Q()
+    for word in words:
+        # Keys are lowercase ASCII: a case-sensitive LIKE, which the trigram index serves.
+        contains_all &= Q(name_key__contains=word)
+    if connection.vendor != "postgresql":
+        return qs.filter(contains_all)
+    similar = WordSimilar(F("name_key"), Value(key))
+    return qs.filter(contains_all | Q(similar)).annotate(
+        name_rank=TrigramWordSimilarity(Value(key), F("name_key"))
+    )
+
+
+SORTS = {
+    "-registration_date": (_("Newest registrations first"), ["-registration_date", "-id"]),
+    "registration_date": (_("Oldest registrations first"), ["registration_date", "id"]),
+    "name": (_("Name"), ["last_name", "first_name", "id"]),
+    "risk": (_("Highest risk first"), ["risk_rank", "-registration_date", "-id"]),
+    "next_follow_up": (
+        _("Next follow-up first"),
+        [F("next_follow_up_due").asc(nulls_last=True), "id"],
+    ),
+}
+DEFAULT_SORT = "-registration_date"
+
+
+def assignable_users(viewer: User):
+    """Users the viewer may pick as 'assigned worker': their county's, or all for the nation."""
+    qs = User.objects.filter(is_active=True).exclude(role=Role.COUNTRY_COORDINATOR)
+    if not viewer.is_country_coordinator:
+        qs = qs.filter(county_id=viewer.county_id)
+    return qs.order_by("last_name", "first_name", "username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label=_("Name or case code"),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    current_county = django_filters.ChoiceFilter(label=_("Current county"))
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("Status"))
+    workflow_stage = django_filters.ChoiceFilter(
+        choices=WorkflowStage.choices, label=_("Workflow stage")
+    )
+    risk_level = django_filters.ChoiceFilter(label=_("Risk level"))
+    uasc_status = django_filters.ChoiceFilter(label=_("Accompanied, separated or unaccompanied"))
+    protection_concern = django_filters.ChoiceFilter(
+        field_name="protection_concerns", label=_("Protection concern")
+    )
+    assigned_to = django_filters.ModelChoiceFilter(
+        queryset=User.objects.none(), label=_("Assigned worker")
+    )
+    registered_from = django_filters.DateFilter(
+        field_name="registration_date",
+        lookup_expr="gte",
+        label=_("Registered from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    registered_to = django_filters.DateFilter(
+        field_name="registration_date",
+        lookup_expr="lte",
+        label=_("Registered until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("Follow-up overdue"),
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Child
+        fields: list[str] = []
+
+    # Filters whose values are written to the audit event of a search (codes only).
+    AUDITED = (
+        "current_county",
+        "status",
+        "workflow_stage",
+        "risk_level",
+        "uasc_status",
+        "protection_concern",
+        "registered_from",
+        "registered_to",
+        "overdue",
+    )
+
+    def __init__(self, data=None, *args, user: User, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        for name, list_name in (
+            ("current_county", "county"),
+            ("risk_level", "risk_level"),
+            ("uasc_status", "uasc_status"),
+            ("protection_concern", "protection_concern"),
+        ):
+            choices = registry.choices(list_name, None)
+            if list_name == "county":
+                choices = sorted(choices, key=lambda c: c[1])
+            self.filters[name].extra["choices"] = choices
+        self.filters["assigned_to"].queryset = assignable_users(user)
+        self.filters["assigned_to"].field_class = UserChoiceField
+
+    def filter_q(self, qs, name, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if CODE_RE.match(value):
+            return qs.filter(code=value.strip().upper())
+        return search_names(qs, value)
+
+    def filter_overdue(self, qs, name, value):
+        if not value:
+            return qs
+        return qs.filter(status=CaseStatus.OPEN, next_follow_up_due__lt=timezone.localdate())
+
+    def active_filters(self) -> dict[str, str]:
+        """The codes of the filters in use, for the audit log: never the typed name."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        data = self.form.cleaned_data
+        used = {}
+        for name in self.AUDITED:
+            value = data.get(name)
+            if value in (None, "", False):
+                continue
+            used[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if data.get("assigned_to"):
+            used["assigned_to"] = data["assigned_to"].username
+        return used
+
+
+def risk_rank():
+    return Case(
+        When(risk_level="high", then=Value(0)),
+        When(risk_level="medium", then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def sort_cases(qs, sort: str, *, searching: bool):
+    """Order the list. A name search without a chosen order lists the closest names first."""
+    if sort not in SORTS:
+        sort = ""
+    if not sort and searching and "name_rank" in qs.query.annotations:
+        return qs.order_by("-name_rank", "-registration_date", "-id")
+    sort = sort or DEFAULT_SORT
+    if sort == "risk":
+        qs = qs.annotate(risk_rank=risk_rank())
+    return qs.order_by(*SORTS[sort][1])

@@ -1,0 +1,188 @@
+"""Editing the answers of a case, with an optimistic lock (no lost update)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from audit.log import record
+from audit.models import Action
+from cases import rules
+from cases.models import Caregiver, Child
+from cases.names import name_key
+
+# Answers kept on the caregiver (a person of their own), by form code.
+CAREGIVER_PERSON_FIELDS = {
+    "caregiver_first_name": "first_name",
+    "caregiver_last_name": "last_name",
+    "caregiver_sex": "sex",
+    "caregiver_date_of_birth": "date_of_birth",
+    "caregiver_id_document_type": "id_document_type",
+    "caregiver_phone": "phone",
+}
+FOREIGN_KEYS = {"registration_county", "current_county", "entry_point"}
+# Never changed by an edit: consent (anonymising is another act), the county (a transfer),
+# and what the system derives or manages itself.
+PROTECTED = {
+    "consent_registration",
+    "current_county",
+    "anonymous",
+    "status",
+    "workflow_stage",
+    "assigned_to",
+    "version",
+    "code",
+    "name_key",
+    "age_group",
+    "suggested_risk_level",
+}
+
+
+@dataclass
+class FieldChange:
+    code: str
+    old: Any
+    new: Any
+
+
+class StaleCase(Exception):
+    """Somebody saved the case after the form was opened: the save is refused."""
+
+    def __init__(self, child: Child, expected_version: int):
+        super().__init__(f"case {child.code} is at version {child.version}, not {expected_version}")
+        self.child = child
+        self.expected_version = expected_version
+
+
+def _current(child: Child, code: str) -> Any:
+    if code in CAREGIVER_PERSON_FIELDS:
+        cg = child.caregiver
+        return getattr(cg, CAREGIVER_PERSON_FIELDS[code]) if cg else _empty(code)
+    if code == "protection_concerns":
+        return sorted(c.pk for c in child.protection_concerns.all())
+    if code in FOREIGN_KEYS:
+        return getattr(child, f"{code}_id")
+    return getattr(child, code)
+
+
+def _empty(code: str) -> Any:
+    return None if code == "caregiver_date_of_birth" else ""
+
+
+def _normalise(code: str, value: Any) -> Any:
+    if code == "protection_concerns":
+        return sorted(value or [])
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old in (None, "") and new in (None, ""):
+        return True
+    return old == new
+
+
+@transaction.atomic
+def update_case(
+    child: Child, data: dict[str, Any], user, expected_version: int, *, request=None
+) -> list[FieldChange]:
+    """Apply the answers in data (keyed by question code) to the case.
+
+    Refused with StaleCase when the case changed since expected_version. Recomputes the
+    name key, the age group and the suggested risk level; keeps a history record with
+    the user, and writes a change_case audit event naming the changed codes (never values).
+    Returns the changes (an empty list when nothing changed: no new version then).
+    """
+    locked = Child.objects.select_for_update().select_related("caregiver").get(pk=child.pk)
+    if locked.version != expected_version:
+        raise StaleCase(locked, expected_version)
+
+    changes: list[FieldChange] = []
+    for code, value in data.items():
+        if code in PROTECTED:
+            continue
+        old = _normalise(code, _current(locked, code))
+        new = _normalise(code, value)
+        if not _same(old, new):
+            changes.append(FieldChange(code, old, new))
+    if not changes:
+        return []
+    changed = {c.code for c in changes}
+
+    for change in changes:
+        if change.code in CAREGIVER_PERSON_FIELDS or change.code == "protection_concerns":
+            continue
+        attr = f"{change.code}_id" if change.code in FOREIGN_KEYS else change.code
+        value = change.new
+        field = Child._meta.get_field(change.code)
+        if value is None and not field.null:
+            value = ""
+        setattr(locked, attr, value)
+
+    if changed & set(CAREGIVER_PERSON_FIELDS):
+        _update_caregiver(locked, data, user)
+
+    if "protection_concerns" in changed:
+        # One history record for the whole edit (the save below), not one per m2m step.
+        locked.skip_history_when_saving = True
+        try:
+            locked.protection_concerns.set(data["protection_concerns"])
+        finally:
+            del locked.skip_history_when_saving
+    concerns = (
+        data["protection_concerns"]
+        if "protection_concerns" in data
+        else [c.pk for c in locked.protection_concerns.all()]
+    )
+
+    locked.name_key = name_key(locked.first_name, locked.last_name, locked.name_native)
+    if locked.date_of_birth:
+        locked.age_group = rules.age_group(
+            rules.age_on(locked.date_of_birth, locked.registration_date)
+        )
+    locked.suggested_risk_level = rules.suggested_risk_level(
+        locked.uasc_status, concerns, locked.has_disability
+    )
+    locked.version += 1
+    locked.updated_by = user
+    locked._history_user = user
+    locked._change_reason = ("edit: " + " ".join(sorted(changed)))[:100]
+    locked.save()
+
+    record(
+        user,
+        Action.CHANGE_CASE,
+        obj=locked,
+        request=request,
+        fields=sorted(changed),
+        version=locked.version,
+    )
+    # The caller's instance reflects the saved case.
+    child.refresh_from_db()
+    return changes
+
+
+def _update_caregiver(child: Child, data: dict[str, Any], user) -> None:
+    """The caregiver is a person of their own: edit it in place, create it, or unlink it."""
+    values = {
+        field: data.get(code, _empty(code))
+        for code, field in CAREGIVER_PERSON_FIELDS.items()
+        if code in data
+    }
+    if not (values.get("first_name") or values.get("last_name")):
+        child.caregiver = None
+        return
+    values = {k: ("" if v is None and k != "date_of_birth" else v) for k, v in values.items()}
+    caregiver = child.caregiver
+    if caregiver is None:
+        caregiver = Caregiver(created_by=user, **values)
+    else:
+        for field, value in values.items():
+            setattr(caregiver, field, value)
+    caregiver.name_key = name_key(caregiver.first_name, caregiver.last_name)
+    caregiver._history_user = user
+    caregiver.save()
+    child.caregiver = caregiver

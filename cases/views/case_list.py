@@ -1,0 +1,88 @@
+"""The case list: the worker's own cases, the county's or the nation's, by role."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from audit.log import record
+from audit.models import Action
+from cases.filters import (
+    DEFAULT_PAGE_SIZE,
+    DEFAULT_SORT,
+    PAGE_SIZES,
+    SORTS,
+    CaseFilter,
+    sort_cases,
+)
+from cases.models import Child
+
+# Query-string keys that are not filters: changing them is not a new search.
+_NOT_FILTERS = {"page", "per_page", "sort"}
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+@login_required
+@never_cache
+@require_GET
+def case_list(request):
+    user = request.user
+    bound = any(v for k, v in request.GET.items() if k not in _NOT_FILTERS)
+    filterset = CaseFilter(
+        request.GET if bound else None, queryset=Child.objects.visible_to(user), user=user
+    )
+    searching = bool(bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("q"))
+    sort = request.GET.get("sort", "")
+    qs = sort_cases(filterset.qs, sort, searching=searching).select_related(
+        "current_county", "assigned_to"
+    )
+    paginator = Paginator(qs, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+
+    if bound and request.GET.get("page", "1") in ("", "1"):
+        q = (
+            (filterset.form.cleaned_data.get("q") or "").strip()
+            if filterset.form.is_valid()
+            else ""
+        )
+        details = {"filters": filterset.active_filters(), "results": paginator.count}
+        if q:
+            # The kind of search only: a typed name is personal data, a case code is not.
+            from cases.filters import CODE_RE
+
+            if CODE_RE.match(q):
+                details["case_code"] = q.upper()
+            else:
+                details["name_search"] = True
+        record(user, Action.SEARCH, county_code=user.county_id, request=request, **details)
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "paginator": paginator,
+        "today": timezone.localdate(),
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "sort": sort if sort in SORTS else ("" if searching else DEFAULT_SORT),
+        "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
+        "page_sizes": PAGE_SIZES,
+        "page_size": paginator.per_page,
+        "searching": searching,
+        "bound": bound,
+    }
+    return render(request, "cases/case_list.html", context)
