@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
-from cases.models import CaseStatus, Child, WorkflowStage
+from cases.models import CaseStatus, Child
+from cases.services.workflow import mark_referred
 from lookups import registry
 
 from .models import Referral, ReferralStatus, ServiceProvider
@@ -207,30 +208,6 @@ def _audit(user, referral: Referral, event: str, request=None) -> None:
     )
 
 
-def _mark_referred(child: Child, user) -> None:
-    """A case with a referral is at least at the `referred` stage.
-
-    The workflow module owns the stages; without it, only the two earlier stages move on.
-    """
-    try:
-        from cases.services.workflow import mark_referred
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("cases.services", "cases.services.workflow"):
-            raise
-    else:
-        mark_referred(child, user)
-        return
-    locked = Child.objects.select_for_update().get(pk=child.pk)
-    if locked.workflow_stage in (WorkflowStage.REGISTERED, WorkflowStage.ASSESSED):
-        locked.workflow_stage = WorkflowStage.REFERRED
-        locked.version += 1
-        locked.updated_by = user
-        locked._history_user = user
-        locked.save(update_fields=["workflow_stage", "version", "updated_by", "updated_at"])
-        child.workflow_stage = locked.workflow_stage
-        child.version = locked.version
-
-
 @transaction.atomic
 def create_referral(
     child: Child,
@@ -268,7 +245,9 @@ def create_referral(
     referral._history_user = user
     referral.save()
     _audit(user, referral, "create", request)
-    _mark_referred(child, user)
+    # A case with a referral is at least at the `referred` stage (the workflow owns stages).
+    moved = mark_referred(child, user, request=request)
+    child.workflow_stage, child.version = moved.workflow_stage, moved.version
     return referral
 
 
