@@ -1,0 +1,113 @@
+"""The workflow panel of the case page, and the permission checks templates need.
+
+The panel is an inclusion tag so that the case page only includes it: what the panel
+shows (and which actions it offers) is decided here, with cases.permissions.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from cases import permissions
+from cases.models import ClosureStatus, TransferStatus, WorkflowStage
+from cases.services.sharing import shared_with
+from cases.services.workflow import ORDER
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/workflow/panel.html", takes_context=True)
+def workflow_panel(context, child=None):
+    child = child or context["child"]
+    user = context["request"].user
+    today = timezone.localdate()
+    pending_closure = (
+        child.closure_requests.filter(status=ClosureStatus.PENDING)
+        .select_related("requested_by")
+        .first()
+    )
+    pending_transfer = (
+        child.transfers.filter(status=TransferStatus.PENDING)
+        .select_related("to_county", "requested_by")
+        .first()
+    )
+    last_closure = None
+    if child.status == "closed":
+        last_closure = (
+            child.closure_requests.filter(status=ClosureStatus.APPROVED)
+            .select_related("requested_by", "decided_by")
+            .first()
+        )
+    may = {
+        "follow_up": permissions.can_record_follow_up(user, child),
+        "assess": permissions.can_assess(user, child),
+        "close": permissions.can_close(user, child) and pending_closure is None,
+        "closure_needs_approval": permissions.closure_needs_approval(user, child),
+        "approve_closure": pending_closure is not None
+        and permissions.can_approve_closure(user, child),
+        "reopen": permissions.can_reopen(user, child),
+        "assign": permissions.can_assign(user, child),
+        "transfer": pending_transfer is None
+        and (
+            permissions.can_transfer_directly(user, child)
+            or permissions.can_request_transfer(user, child)
+        ),
+        "transfer_directly": permissions.can_transfer_directly(user, child),
+        "cancel_transfer": pending_transfer is not None
+        and permissions.can_cancel_transfer(user, pending_transfer),
+        "decide_transfer": pending_transfer is not None
+        and permissions.can_decide_transfer(user, pending_transfer),
+        "share": permissions.can_share(user, child),
+    }
+    stages = [
+        {
+            "code": stage.value,
+            "label": stage.label,
+            "done": child.workflow_stage in ORDER
+            and ORDER.index(stage) < ORDER.index(child.workflow_stage),
+            "current": child.workflow_stage == stage,
+        }
+        for stage in ORDER
+    ]
+    stages.append(
+        {
+            "code": WorkflowStage.CLOSED.value,
+            "label": WorkflowStage.CLOSED.label,
+            "done": False,
+            "current": child.workflow_stage == WorkflowStage.CLOSED,
+        }
+    )
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "user": user,
+        "child": child,
+        "today": today,
+        "overdue": child.status == "open"
+        and child.next_follow_up_due is not None
+        and child.next_follow_up_due < today,
+        "stages": stages,
+        "follow_ups": list(child.follow_ups.select_related("recorded_by")[:5]),
+        "follow_up_count": child.follow_ups.count(),
+        "assessment": child.assessments.select_related("assessed_by").first(),
+        "pending_closure": pending_closure,
+        "last_closure": last_closure,
+        "reopenings": list(child.reopenings.select_related("reopened_by")[:3]),
+        "pending_transfer": pending_transfer,
+        "transfers": list(
+            child.transfers.exclude(status=TransferStatus.PENDING).select_related(
+                "from_county", "to_county", "requested_by", "decided_by"
+            )[:5]
+        ),
+        "shared_with": list(shared_with(child)) if may["share"] else [],
+        "may": may,
+    }
+
+
+@register.filter
+def person(user) -> str:
+    """A colleague as the app shows them: full name, else username."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username
