@@ -48,17 +48,11 @@ def home(request):
             .exclude(created_by=user)
             .order_by("-updated_at")[:10]
         )
-    elif user.is_county_coordinator:
-        context["counts"] = _counts(visible.filter(current_county_id=user.county_id))
     else:
-        context["counts"] = _counts(visible)
-        context["by_county"] = (
-            visible.values("current_county_id", "current_county__name")
-            .annotate(
-                total=Count("pk"),
-                open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
-                high_risk=Count("pk", filter=Q(status=CaseStatus.OPEN, risk_level="high")),
-            )
-            .order_by("current_county__name")
-        )
+        # Coordinators: statistics scope (their county / the country), not visible_to().
+        from reporting import dashboard
+
+        board = dashboard.build(user, today)
+        context["dashboard"] = board
+        context["counts"] = board.counts
     return render(request, "cases/home.html", context)
