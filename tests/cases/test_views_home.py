@@ -1,0 +1,126 @@
+"""The home page per role: a field worker's cases and follow-ups due, a county
+coordinator's county counts, the country coordinator's national counts by county."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from cases.models import CaseStatus, Child
+from tests.factories import make_child
+
+pytestmark = pytest.mark.django_db
+
+
+def set_case(child: Child, **fields) -> Child:
+    Child.objects.filter(pk=child.pk).update(**fields)
+    child.refresh_from_db()
+    return child
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_home_answers_405_to_post(client, worker_tm):
+    client.force_login(worker_tm)
+    assert client.post("/").status_code == 405
+
+
+def test_field_worker_sees_own_follow_ups_due_not_a_colleagues(
+    client, worker_tm, worker2_tm, today
+):
+    overdue = set_case(
+        make_child(worker_tm, seed=1), next_follow_up_due=today - dt.timedelta(days=3)
+    )
+    later = set_case(
+        make_child(worker_tm, seed=2), next_follow_up_due=today + dt.timedelta(days=10)
+    )
+    closed = set_case(make_child(worker_tm, seed=3), status=CaseStatus.CLOSED)
+    colleague = set_case(
+        make_child(worker2_tm, seed=4), next_follow_up_due=today - dt.timedelta(days=1)
+    )
+    client.force_login(worker_tm)
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "My cases" in page
+    due = [c.code for c in response.context["due_cases"]]
+    assert due == [overdue.code, later.code]  # soonest first, closed cases left out
+    assert overdue.full_name in page
+    assert colleague.code not in page
+    assert closed.code not in page
+    counts = response.context["counts"]
+    assert counts["open"] == 2
+    assert counts["closed"] == 1
+    assert counts["overdue"] == 1
+    assert 'class="overdue"' in page
+
+
+def test_field_worker_sees_a_case_newly_assigned_by_the_coordinator(client, worker_tm, coord_tm):
+    assigned = set_case(make_child(coord_tm, seed=5), assigned_to=worker_tm)
+    client.force_login(worker_tm)
+    response = client.get("/")
+    assert [c.code for c in response.context["new_assignments"]] == [assigned.code]
+    assert "Newly assigned to me" in response.content.decode()
+    assert response.context["counts"]["open"] == 1
+
+
+def test_field_worker_with_nothing_due_is_told_so(client, worker_tm):
+    client.force_login(worker_tm)
+    response = client.get("/")
+    assert "No follow-up is due." in response.content.decode()
+    assert response.context["counts"]["open"] == 0
+
+
+def test_county_coordinator_sees_the_county_counts_not_the_other_county(
+    client, coord_tm, worker_tm, worker2_tm, worker_sv, today
+):
+    make_child(worker_tm, seed=1, risk_level="high")
+    set_case(make_child(worker2_tm, seed=2), next_follow_up_due=today - dt.timedelta(days=2))
+    set_case(make_child(worker_tm, seed=3), status=CaseStatus.CLOSED)
+    for seed in range(10, 15):
+        make_child(worker_sv, seed=seed)
+    client.force_login(coord_tm)
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Cases in Timiș" in page
+    counts = response.context["counts"]
+    assert counts["total"] == 3
+    assert counts["open"] == 2
+    assert counts["closed"] == 1
+    assert counts["overdue"] >= 1
+    assert "Suceava" not in page.split("</header>", 1)[1]
+
+
+def test_country_coordinator_sees_national_counts_by_county(client, country, worker_tm, worker_sv):
+    make_child(worker_tm, seed=1)
+    make_child(worker_tm, seed=2)
+    set_case(make_child(worker_sv, seed=3), status=CaseStatus.CLOSED)
+    client.force_login(country)
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Cases in Romania" in page
+    counts = response.context["counts"]
+    assert (counts["total"], counts["open"], counts["closed"]) == (3, 2, 1)
+    body = page.split("</header>", 1)[1]
+    assert "Timiș" in body and "Suceava" in body  # counts shown county by county
+
+
+def test_anonymous_statistical_records_are_not_counted_as_cases(client, coord_tm, worker_tm):
+    make_child(worker_tm, seed=1)
+    record = make_child(worker_tm, seed=2)
+    set_case(record, anonymous=True)
+    client.force_login(coord_tm)
+    assert client.get("/").context["counts"]["total"] == 1
