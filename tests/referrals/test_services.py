@@ -7,7 +7,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from cases.models import Child
 from referrals import services
-from referrals.models import Referral
+from referrals.models import Referral, ServiceProvider
 from tests.factories import make_child
 from tests.referrals.conftest import make_provider
 
@@ -256,3 +256,15 @@ def test_pending_more_than_14_days_is_flagged(worker_tm):
     )
     assert services.is_pending_too_long(old)
     assert not services.is_pending_too_long(fresh)
+
+
+def test_demo_providers_are_seeded_once():
+    from referrals.demo import DEMO_PROVIDERS, seed_providers
+
+    assert seed_providers() == len(DEMO_PROVIDERS)
+    assert seed_providers() == 0
+    assert set(
+        services.offering(ServiceProvider.objects.all(), "alternative_care").values_list(
+            "county_id", flat=True
+        )
+    ) == {"RO-TM", "RO-SV", "RO-B"}
