@@ -189,9 +189,8 @@ def test_validation_error_keeps_everything_typed(client, worker_tm):
 def test_script_in_every_text_field_is_escaped(client, worker_tm):
     client.force_login(worker_tm)
     evil = '<script>alert("x")</script>'
-    texts = {
-        name: evil
-        for name in (
+    texts = dict.fromkeys(
+        (
             "first_name",
             "last_name",
             "name_native",
@@ -203,8 +202,9 @@ def test_script_in_every_text_field_is_escaped(client, worker_tm):
             "current_address",
             "urgent_action_taken",
             "interviewer_notes",
-        )
-    }
+        ),
+        evil,
+    )
     # Re-displayed with an error: every value escaped in the form.
     page = client.post("/register/", post_data(entry_date="2021-01-01", **texts)).content.decode()
     assert "<script>alert" not in page
