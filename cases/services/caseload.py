@@ -80,7 +80,7 @@ def rows_per_worker(county_code: str, today: dt.date | None = None) -> list[Row]
         Q(is_active=True) | Q(pk__in=[k for k in by_carrier if k is not None])
     )
     rows = []
-    for worker in workers.order_by("last_name", "first_name", "username"):
+    for worker in sorted(workers, key=lambda w: (w.get_full_name() or w.username).casefold()):
         figures = by_carrier.pop(worker.pk, {})
         rows.append(
             Row(
