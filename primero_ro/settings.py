@@ -242,6 +242,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# accounts: sessions idle past their expiry are deleted once a day.
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
+    "task": "accounts.tasks.clear_expired_sessions",
+    "schedule": 24 * 60 * 60,
+}
+
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
