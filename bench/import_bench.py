@@ -1,0 +1,191 @@
+"""Benchmark of the bulk import: 35,000 children with their caregivers and referrals.
+
+Generates the three CSV files, creates and migrates a PostgreSQL database of its own
+(primero_import_bench, dropped first), imports the files with the management command,
+then imports them again (nothing may change), printing the time and the peak memory.
+
+    .venv/bin/python bench/import_bench.py [--children 35000] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+DB_NAME = "primero_import_bench"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def create_database() -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        conn.execute(f"CREATE DATABASE {DB_NAME}")
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def generate(folder: Path, n: int) -> dict[str, Path]:
+    from cases import rules
+    from cases.demo import COUNTY_WEIGHTS, synthetic_child
+    from imports.columns import CAREGIVER_COLUMNS, CHILD_COLUMNS, REFERRAL_COLUMNS
+
+    rng = random.Random(2022)
+    today = dt.date(2025, 12, 31)
+    counties = list(COUNTY_WEIGHTS)
+    weights = list(COUNTY_WEIGHTS.values())
+    paths = {name: folder / f"{name}.csv" for name in ("children", "caregivers", "referrals")}
+    files = {name: open(path, "w", newline="", encoding="utf-8") for name, path in paths.items()}  # noqa: SIM115
+    writers = {name: csv.writer(f) for name, f in files.items()}
+    writers["children"].writerow([c.name for c in CHILD_COLUMNS])
+    writers["caregivers"].writerow([c.name for c in CAREGIVER_COLUMNS])
+    writers["referrals"].writerow([c.name for c in REFERRAL_COLUMNS])
+    previous = None
+    household = 0
+    caregiver_count = referral_count = 0
+    for i in range(n):
+        data = synthetic_child(rng, rng.choices(counties, weights)[0], today)
+        if data["protection_concerns"]:
+            data["concern_details"] = "Noted during the interview."
+        if data["has_disability"] == "yes":
+            data["disability_details"] = "Needs support at school."
+        suggested = rules.suggested_risk_level(
+            data["uasc_status"], data["protection_concerns"], data["has_disability"]
+        )
+        if data["risk_level"] == "high" or data["risk_level"] != suggested:
+            data["risk_justification"] = "Assessed at the interview."
+        if data["id_document_type"] == "none":
+            data["id_document_number"] = ""
+        data["entry_date"] = max(data["entry_date"], rules.WAR_START)
+        ref = f"SRC-{i:06d}"
+        caregiver_ref = ""
+        if data["uasc_status"] != "unaccompanied":
+            # About one child in seven travels with a sibling: same caregiver and household.
+            if previous and previous["county"] == data["current_county"] and rng.random() < 0.15:
+                caregiver_ref, household_ref = previous["caregiver"], previous["household"]
+            else:
+                caregiver_count += 1
+                household += 1
+                caregiver_ref, household_ref = f"CG-{caregiver_count:06d}", f"HH-{household:06d}"
+                writers["caregivers"].writerow(
+                    [
+                        caregiver_ref,
+                        data["caregiver_first_name"],
+                        data["caregiver_last_name"],
+                        data["caregiver_sex"],
+                        "",
+                        data["caregiver_id_document_type"],
+                        f"+40 7{rng.randrange(10**7, 10**8)}" if rng.random() < 0.6 else "",
+                    ]
+                )
+            previous = {
+                "county": data["current_county"],
+                "caregiver": caregiver_ref,
+                "household": household_ref,
+            }
+        else:
+            household_ref = ""
+        closed = rng.random() < 0.2
+        row = {
+            **data,
+            "record_ref": ref,
+            "household_ref": household_ref,
+            "caregiver_ref": caregiver_ref,
+            "status": "closed" if closed else "open",
+            "closed_on": data["registration_date"] + dt.timedelta(days=90) if closed else None,
+            "closure_reason": "left_romania" if closed else "",
+        }
+        if row["closed_on"] and row["closed_on"] > today:
+            row.update(status="open", closed_on=None, closure_reason="")
+        writers["children"].writerow([_fmt(row.get(c.name)) for c in CHILD_COLUMNS])
+        for service in data["services_needed"] or (["health"] if rng.random() < 0.25 else []):
+            referral_count += 1
+            writers["referrals"].writerow(
+                [ref, service, "", data["registration_date"].isoformat(), "pending", ""]
+            )
+    for f in files.values():
+        f.close()
+    print(f"generated {n} children, {caregiver_count} caregivers, {referral_count} referrals")
+    return paths
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=35_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "primero_ro.settings")
+    os.environ.pop("CELERY_BROKER_URL", None)
+    create_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from accounts.models import Role, User
+    from cases.models import Child
+
+    t = time.monotonic()
+    call_command("migrate", verbosity=0)
+    print(f"database {DB_NAME} created and migrated in {time.monotonic() - t:.1f} s")
+    User.objects.create(username="bench.country", role=Role.COUNTRY_COORDINATOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = generate(Path(tmp), args.children)
+        sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths.values())
+        print(f"files: {sizes}; peak memory before the import {peak_mb():.0f} MB")
+        files = [
+            f"--children={paths['children']}",
+            f"--caregivers={paths['caregivers']}",
+            f"--referrals={paths['referrals']}",
+        ]
+        t = time.monotonic()
+        call_command("import_registrations", *files)
+        first = time.monotonic() - t
+        print(f"first import: {first:.1f} s, peak memory {peak_mb():.0f} MB")
+        t = time.monotonic()
+        call_command("import_registrations", *files)
+        second = time.monotonic() - t
+        print(f"re-import (no change): {second:.1f} s, peak memory {peak_mb():.0f} MB")
+    print(f"children in the database: {Child.objects.count()}")
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+    ok = first < 60 and peak_mb() < 500
+    print(f"target under 60 s and 500 MB: {'met' if ok else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

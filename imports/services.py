@@ -1,0 +1,494 @@
+"""Running an import: read, validate, compare with what is stored, and write it all in
+one transaction (or nothing).
+
+New children go through registration.services.register_child, exactly like a browser
+registration (keys, suggested risk, follow-up schedule, history, audit event); changed
+children through update_imported_child below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+
+from audit.log import record
+from audit.models import Action
+from cases import rules
+from cases.models import Caregiver, CaseStatus, Child, Household, WorkflowStage
+from cases.names import name_key
+from referrals.models import Referral
+from registration.services import ANONYMOUS_FIELDS, register_child
+
+from .columns import CAREGIVERS, CHILD_COLUMNS, CHILDREN, REFERRALS
+from .messages import ImportIssue
+from .reading import Source, extra_sheets, read_table
+from .validation import ExistingData, Scope, Validated, validate
+
+CHUNK = 1000
+FK_FIELDS = {"registration_county", "current_county", "entry_point"}
+# Columns of children.csv that are not Child fields, or that are derived on save.
+NOT_STORED = {"record_ref", "household_ref", "caregiver_ref", "protection_concerns", "age_group"}
+STATUS_FIELDS = ("status", "closed_on", "closure_reason")
+CAREGIVER_FIELDS = ("first_name", "last_name", "sex", "date_of_birth", "id_document_type", "phone")
+REFERRAL_FIELDS = ("provider_id", "status", "closed_on")
+
+Progress = Callable[[int, int], None]
+
+
+class FileTooBig(ValueError):
+    pass
+
+
+def max_bytes() -> int:
+    return settings.IMPORT_MAX_UPLOAD_BYTES
+
+
+def check_size(file: str, size: int) -> ImportIssue | None:
+    """Refuse a file by its size, before it is read."""
+    if size > max_bytes():
+        return ImportIssue(file, None, "", "", "too_big", {"limit": max_bytes()})
+    return None
+
+
+def source_from_path(file: str, path: str) -> Source:
+    size = os.path.getsize(path)
+    if size > max_bytes():
+        raise FileTooBig(file)
+    with open(path, "rb") as handle:
+        return Source(file, os.path.basename(path), handle.read())
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged}
+
+
+@dataclass
+class ImportResult:
+    issues: list[ImportIssue] = field(default_factory=list)
+    counts: dict[str, Counts] = field(
+        default_factory=lambda: {CHILDREN: Counts(), CAREGIVERS: Counts(), REFERRALS: Counts()}
+    )
+    rows: dict[str, int] = field(default_factory=dict)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def counts_dict(self) -> dict[str, dict[str, int]]:
+        return {file: c.as_dict() for file, c in self.counts.items()}
+
+    def summary(self) -> str:
+        parts = []
+        for file, c in self.counts.items():
+            if file != CHILDREN and not (c.new or c.changed or c.unchanged):
+                continue
+            parts.append(f"{file}: {c.new} new, {c.changed} changed, {c.unchanged} unchanged")
+        return "; ".join(parts)
+
+
+# -- comparing a row with a stored record --------------------------------------------
+
+
+def _empty(model_field) -> Any:
+    if model_field.get_internal_type() == "JSONField":
+        return []
+    if model_field.null:
+        return None
+    return ""
+
+
+_CHILD_FIELDS = {f.name: f for f in Child._meta.get_fields() if hasattr(f, "get_internal_type")}
+CHILD_COLUMNS_STORED = tuple(c.name for c in CHILD_COLUMNS if c.name not in NOT_STORED)
+
+
+def child_values(d: dict[str, Any]) -> dict[str, Any]:
+    """The Child field values a validated row stands for (attribute names, FKs as _id)."""
+    anonymous = d["consent_registration"] is False
+    values: dict[str, Any] = {}
+    for name in CHILD_COLUMNS_STORED:
+        if anonymous and name not in ANONYMOUS_FIELDS and name != "consent_registration":
+            continue
+        value = d.get(name)
+        if value is None:
+            value = _empty(_CHILD_FIELDS[name])
+        values[f"{name}_id" if name in FK_FIELDS else name] = value
+    if anonymous:
+        values["age_group"] = d["age_group"]
+    else:
+        values["age_group"] = rules.age_group(
+            rules.age_on(d["date_of_birth"], d["registration_date"])
+        )
+    return values
+
+
+def register_data(d: dict[str, Any], has_referrals: bool) -> dict[str, Any]:
+    """The answers register_child takes, keyed by question code."""
+    data = {}
+    for key, value in child_values(d).items():
+        data[key.removesuffix("_id") if key.removesuffix("_id") in FK_FIELDS else key] = value
+    data["protection_concerns"] = list(d.get("protection_concerns") or [])
+    if d["consent_registration"]:
+        if d["status"] == CaseStatus.CLOSED:
+            data["workflow_stage"] = WorkflowStage.CLOSED
+        elif has_referrals:
+            data["workflow_stage"] = WorkflowStage.REFERRED
+    else:
+        data["age_group"] = d["age_group"]
+    return data
+
+
+def _ref_of(obj, ref_field: str) -> str | None:
+    if obj is None:
+        return None
+    return getattr(obj, ref_field) or obj.code
+
+
+def child_differs(child: Child, d: dict[str, Any]) -> bool:
+    for attr, value in child_values(d).items():
+        if getattr(child, attr) != value:
+            return True
+    if {c.pk for c in child.protection_concerns.all()} != set(d.get("protection_concerns") or []):
+        return True
+    if child.anonymous:
+        return False
+    if _ref_of(child.caregiver, "caregiver_ref") != d.get("caregiver_ref"):
+        return True
+    return _ref_of(child.household, "household_ref") != d.get("household_ref")
+
+
+# -- the update service --------------------------------------------------------------
+
+
+@transaction.atomic
+def update_imported_child(
+    child: Child,
+    d: dict[str, Any],
+    user,
+    *,
+    caregiver: Caregiver | None,
+    household: Household | None,
+    request=None,
+) -> Child:
+    """Apply a changed import row to its record, as an edit in the browser would.
+
+    Recomputes what register_child derives (name key, age group, suggested risk level,
+    follow-up schedule), closes or reopens the case as the row says, bumps the version
+    and leaves the change in the record's history.
+    """
+    before = {f: getattr(child, f) for f in ("registration_date", "risk_level", "status")}
+    for attr, value in child_values(d).items():
+        setattr(child, attr, value)
+    concerns = list(d.get("protection_concerns") or [])
+    child.suggested_risk_level = rules.suggested_risk_level(
+        child.uasc_status, concerns, child.has_disability
+    )
+    if not child.anonymous:
+        child.caregiver = caregiver
+        child.household = household
+        child.name_key = name_key(child.first_name, child.last_name, child.name_native)
+        if child.status == CaseStatus.CLOSED:
+            child.workflow_stage = WorkflowStage.CLOSED
+            child.next_follow_up_due = None
+        else:
+            reopened = before["status"] == CaseStatus.CLOSED
+            if reopened:
+                has_referrals = child.referrals.exists()
+                child.workflow_stage = (
+                    WorkflowStage.REFERRED if has_referrals else WorkflowStage.REGISTERED
+                )
+            if reopened or any(
+                getattr(child, f) != before[f] for f in ("registration_date", "risk_level")
+            ):
+                last = child.follow_ups.order_by("-done_on").first()
+                if last is None:
+                    child.first_follow_up_due = rules.next_follow_up(
+                        child.registration_date, child.risk_level
+                    )
+                    child.next_follow_up_due = child.first_follow_up_due
+                else:
+                    child.next_follow_up_due = rules.next_follow_up(last.done_on, child.risk_level)
+    child.version += 1
+    child.updated_by = user
+    child._history_user = user
+    child.save()
+    if {c.pk for c in child.protection_concerns.all()} != set(concerns):
+        child.protection_concerns.set(concerns)
+    record(user, Action.CHANGE_CASE, obj=child, request=request, source="import")
+    return child
+
+
+# -- the import ------------------------------------------------------------------------
+
+
+def read_sources(sources: dict[str, Source]) -> dict:
+    sources = dict(sources)
+    for file, extra in extra_sheets(sources[CHILDREN]).items():
+        sources.setdefault(file, extra)
+    return {file: read_table(source) for file, source in sources.items()}
+
+
+class _Applier:
+    def __init__(
+        self, validated: Validated, existing: ExistingData, user, write: bool, request, progress
+    ):
+        self.v = validated
+        self.existing = existing
+        self.user = user
+        self.write = write
+        self.request = request
+        self.progress = progress or (lambda done, total: None)
+        self.result = ImportResult(rows=validated.rows)
+        self.caregivers: dict[str, Caregiver] = {}
+        self.households: dict[str, Household] = {}
+        self.child_ids: dict[str, int] = {}
+
+    def run(self) -> ImportResult:
+        self.do_caregivers()
+        self.do_households()
+        self.do_children()
+        self.do_referrals()
+        self.result.applied = self.write
+        return self.result
+
+    # Caregivers: matched by caregiver_ref (or by code for those entered in the browser).
+    def do_caregivers(self) -> None:
+        rows = self.v.caregivers
+        counts = self.result.counts[CAREGIVERS]
+        refs = list(rows)
+        found: dict[str, Caregiver] = {}
+        for i in range(0, len(refs), CHUNK):
+            chunk = refs[i : i + CHUNK]
+            for cg in Caregiver.objects.filter(
+                Q(caregiver_ref__in=chunk) | Q(caregiver_ref="", code__in=chunk)
+            ):
+                found.setdefault(cg.caregiver_ref or cg.code, cg)
+        new = []
+        for ref, d in rows.items():
+            values = {
+                f: d.get(f) if d.get(f) is not None else ("" if f in ("phone",) else None)
+                for f in CAREGIVER_FIELDS
+            }
+            cg = found.get(ref)
+            if cg is None:
+                counts.new += 1
+                cg = Caregiver(caregiver_ref=ref, created_by=self.user, **values)
+                cg.name_key = name_key(cg.first_name, cg.last_name)
+                new.append(cg)
+            elif any(getattr(cg, f) != v for f, v in values.items()):
+                counts.changed += 1
+                if self.write:
+                    for f, v in values.items():
+                        setattr(cg, f, v)
+                    cg.name_key = name_key(cg.first_name, cg.last_name)
+                    cg._history_user = self.user
+                    cg.save()
+            else:
+                counts.unchanged += 1
+            self.caregivers[ref] = cg
+        if self.write and new:
+            bulk_create_with_history(new, Caregiver, batch_size=CHUNK, default_user=self.user)
+            if new[0].pk is None:  # backends that do not return primary keys
+                by_ref = dict(
+                    Caregiver.objects.filter(
+                        caregiver_ref__in=[c.caregiver_ref for c in new]
+                    ).values_list("caregiver_ref", "pk")
+                )
+                for cg in new:
+                    cg.pk = by_ref[cg.caregiver_ref]
+
+    def do_households(self) -> None:
+        refs = sorted(
+            {d["household_ref"] for d in self.v.children.values() if d.get("household_ref")}
+        )
+        for i in range(0, len(refs), CHUNK):
+            chunk = refs[i : i + CHUNK]
+            for hh in Household.objects.filter(
+                Q(household_ref__in=chunk) | Q(household_ref="", code__in=chunk)
+            ):
+                self.households.setdefault(hh.household_ref or hh.code, hh)
+        missing = [Household(household_ref=ref) for ref in refs if ref not in self.households]
+        if self.write and missing:
+            Household.objects.bulk_create(missing, batch_size=CHUNK)
+            if missing[0].pk is None:
+                by_ref = dict(
+                    Household.objects.filter(
+                        household_ref__in=[h.household_ref for h in missing]
+                    ).values_list("household_ref", "pk")
+                )
+                for hh in missing:
+                    hh.pk = by_ref[hh.household_ref]
+        for hh in missing:
+            self.households[hh.household_ref] = hh
+
+    def do_children(self) -> None:
+        rows = self.v.children
+        counts = self.result.counts[CHILDREN]
+        with_referrals = {r["record_ref"] for r in self.v.referrals}
+        refs = list(rows)
+        total = len(refs)
+        for i in range(0, total, CHUNK):
+            chunk = refs[i : i + CHUNK]
+            existing_refs = [r for r in chunk if r in self.existing.children]
+            stored = {}
+            if existing_refs:
+                qs = (
+                    Child.objects.filter(
+                        Q(record_ref__in=existing_refs)
+                        | Q(record_ref__isnull=True, code__in=existing_refs)
+                    )
+                    .select_related("caregiver", "household")
+                    .prefetch_related("protection_concerns")
+                )
+                if self.write:
+                    qs = qs.select_for_update(of=("self",))
+                stored = {c.record_ref or c.code: c for c in qs}
+            for ref in chunk:
+                d = rows[ref]
+                caregiver = (
+                    self.caregivers.get(d.get("caregiver_ref")) if d.get("caregiver_ref") else None
+                )
+                household = (
+                    self.households.get(d.get("household_ref")) if d.get("household_ref") else None
+                )
+                child = stored.get(ref)
+                if child is None:
+                    counts.new += 1
+                    if self.write:
+                        child = register_child(
+                            register_data(d, ref in with_referrals),
+                            self.user,
+                            caregiver=caregiver,
+                            household=household,
+                            record_ref=ref,
+                            request=self.request,
+                            create_referrals=False,
+                        )
+                        if child.status == CaseStatus.CLOSED:
+                            child.next_follow_up_due = None
+                            child._history_user = self.user
+                            child.save(update_fields=["next_follow_up_due", "updated_at"])
+                        self.child_ids[ref] = child.pk
+                elif child_differs(child, d):
+                    counts.changed += 1
+                    self.child_ids[ref] = child.pk
+                    if self.write:
+                        update_imported_child(
+                            child,
+                            d,
+                            self.user,
+                            caregiver=caregiver,
+                            household=household,
+                            request=self.request,
+                        )
+                else:
+                    counts.unchanged += 1
+                    self.child_ids[ref] = child.pk
+            self.progress(min(i + CHUNK, total), total)
+
+    def do_referrals(self) -> None:
+        counts = self.result.counts[REFERRALS]
+        rows = self.v.referrals
+        for d in rows:
+            if d["record_ref"] not in self.child_ids:
+                existing = self.existing.children.get(d["record_ref"])
+                if existing is not None:
+                    self.child_ids[d["record_ref"]] = existing.id
+        ids = sorted(
+            {self.child_ids[d["record_ref"]] for d in rows if d["record_ref"] in self.child_ids}
+        )
+        stored: dict[tuple, Referral] = {}
+        for i in range(0, len(ids), CHUNK):
+            for ref in Referral.objects.filter(child_id__in=ids[i : i + CHUNK]):
+                stored.setdefault((ref.child_id, ref.service_type, ref.referred_on), ref)
+        new = []
+        gained: set[int] = set()
+        for d in rows:
+            child_id = self.child_ids.get(d["record_ref"])
+            values = {
+                "provider_id": d.get("provider_id"),
+                "status": d["status"],
+                "closed_on": d.get("closed_on"),
+            }
+            referral = (
+                stored.get((child_id, d["service_type"], d["referred_on"])) if child_id else None
+            )
+            if referral is None:
+                counts.new += 1
+                if self.write:
+                    new.append(
+                        Referral(
+                            child_id=child_id,
+                            service_type=d["service_type"],
+                            referred_on=d["referred_on"],
+                            created_by=self.user,
+                            updated_by=self.user,
+                            **values,
+                        )
+                    )
+                    gained.add(child_id)
+            elif any(getattr(referral, f) != v for f, v in values.items()):
+                counts.changed += 1
+                if self.write:
+                    for f, v in values.items():
+                        setattr(referral, f, v)
+                    referral.updated_by = self.user
+                    referral._history_user = self.user
+                    referral.save()
+            else:
+                counts.unchanged += 1
+        if self.write and new:
+            bulk_create_with_history(new, Referral, batch_size=CHUNK, default_user=self.user)
+            # A case that gains a referral is at the "referred" stage, as in the browser.
+            for child in Child.objects.filter(
+                pk__in=gained,
+                status=CaseStatus.OPEN,
+                workflow_stage__in=(WorkflowStage.REGISTERED, WorkflowStage.ASSESSED),
+            ):
+                child.workflow_stage = WorkflowStage.REFERRED
+                child._history_user = self.user
+                child.save(update_fields=["workflow_stage", "updated_at"])
+
+
+def run_import(
+    sources: dict[str, Source],
+    user,
+    *,
+    dry_run: bool = False,
+    request=None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Validate the files and, unless dry_run or an error was found, import them whole."""
+    scope = Scope.for_user(user)
+    tables = read_sources(sources)
+    existing = ExistingData.load()
+    validated = validate(tables, scope, existing, today)
+    if not validated.ok:
+        return ImportResult(issues=validated.issues, rows=validated.rows)
+    if dry_run:
+        return _Applier(validated, existing, user, False, request, progress).run()
+    with transaction.atomic():
+        result = _Applier(validated, existing, user, True, request, progress).run()
+        record(
+            user,
+            Action.IMPORT,
+            county_code=user.county_id,
+            request=request,
+            **{f"{file}_{k}": v for file, c in result.counts_dict().items() for k, v in c.items()},
+        )
+    return result
