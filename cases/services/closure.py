@@ -12,10 +12,19 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import Action
 from cases import permissions, rules
-from cases.models import CaseStatus, Child, ClosureRequest, ClosureStatus, Reopening, WorkflowStage
+from cases.models import (
+    CaseStatus,
+    Child,
+    ClosureRequest,
+    ClosureStatus,
+    Reopening,
+    TransferStatus,
+    WorkflowStage,
+)
 from lookups import registry
 
 from ._common import check_case_date, lock, require, require_open_case, save_child
+from .transfer import withdraw_on_closure
 from .workflow import stage_after_reopening
 
 
@@ -24,9 +33,11 @@ def _apply_closure(child: Child, closure: ClosureRequest, user) -> None:
     child.workflow_stage = WorkflowStage.CLOSED
     child.closure_reason = closure.closure_reason
     child.closed_on = closure.closed_on
-    # Closing cancels the follow-up schedule.
+    # Closing cancels the follow-up schedule, and a transfer still waiting.
     child.next_follow_up_due = None
     save_child(child, user, f"case closed ({closure.closure_reason})")
+    for transfer in child.transfers.select_for_update().filter(status=TransferStatus.PENDING):
+        withdraw_on_closure(transfer, user)
 
 
 @transaction.atomic

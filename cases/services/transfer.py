@@ -163,6 +163,12 @@ def refuse_transfer(transfer: Transfer, user, note: str = "", *, request=None) -
     return transfer
 
 
+def withdraw_on_closure(transfer: Transfer, user) -> None:
+    """The case closed while a transfer waited: nothing is left to transfer."""
+    _decide(transfer, user, TransferStatus.CANCELLED)
+    _audit(user, transfer, "cancelled_on_closure")
+
+
 @transaction.atomic
 def cancel_transfer(transfer: Transfer, user, *, request=None) -> Transfer:
     """Who asked (or the sending coordinator) withdraws the request."""

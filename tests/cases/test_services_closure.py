@@ -113,3 +113,16 @@ def test_reopened_case_with_follow_ups_resumes_at_follow_up(worker_tm):
     reopen_case(child, worker_tm, "New concern")
     child.refresh_from_db()
     assert child.workflow_stage == "follow_up"
+
+
+def test_closing_withdraws_a_waiting_transfer(worker_tm, coord_sv):
+    from cases.services.transfer import accept_transfer, request_transfer
+
+    child = open_case(worker_tm, risk="low")
+    transfer = request_transfer(child, worker_tm, "RO-SV")
+    close_case(child, worker_tm, "left_romania", TODAY())
+    transfer.refresh_from_db()
+    assert transfer.status == "cancelled"
+    assert events(child, "transfer", step="cancelled_on_closure").count() == 2
+    with pytest.raises(ValidationError):
+        accept_transfer(transfer, coord_sv)
