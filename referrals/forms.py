@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from lookups import registry
 from lookups.models import County
 
@@ -148,10 +150,26 @@ class ReferralFilterForm(forms.Form):
     county = forms.ModelChoiceField(
         label=_("County"), queryset=County.objects.none(), required=False, empty_label=_("All")
     )
+    worker = forms.ModelChoiceField(
+        label=_("Worker"),
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="username",
+        empty_label=_("All"),
+    )
     overdue = forms.BooleanField(label=_("Only pending for more than 14 days"), required=False)
 
-    def __init__(self, *args, referrals, **kwargs):
+    def __init__(self, *args, referrals, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if user.is_coordinator:
+            # The workers whose cases these are: assigned to them or registered by them.
+            self.fields["worker"].queryset = User.objects.filter(
+                Q(pk__in=referrals.values("child__assigned_to"))
+                | Q(pk__in=referrals.values("child__created_by"))
+            ).order_by("last_name", "first_name", "username")
+            self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.username
+        else:
+            del self.fields["worker"]
         self.fields["status"].choices = _with_blank(registry.choices("referral_status"))
         self.fields["service_type"].choices = _with_blank(registry.choices("service_type"))
         self.fields["provider"].queryset = ServiceProvider.objects.filter(

@@ -155,7 +155,7 @@ def referral_list(request):
     today = timezone.localdate()
     overdue_before = today - dt.timedelta(days=services.PENDING_ALERT_DAYS)
     overdue_q = Q(status=ReferralStatus.PENDING, referred_on__lt=overdue_before)
-    form = ReferralFilterForm(request.GET or None, referrals=scoped)
+    form = ReferralFilterForm(request.GET or None, referrals=scoped, user=request.user)
     qs = scoped
     if form.is_valid():
         data = form.cleaned_data
@@ -169,6 +169,10 @@ def referral_list(request):
             qs = qs.filter(child__current_county=data["county"])
         if data["overdue"]:
             qs = qs.filter(overdue_q)
+        if data.get("worker"):
+            qs = qs.filter(
+                Q(child__assigned_to=data["worker"]) | Q(child__created_by=data["worker"])
+            )
     qs = qs.select_related("child", "child__current_county", "provider")
     page = _page(request, qs)
     for referral in page:

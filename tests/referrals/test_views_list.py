@@ -126,3 +126,19 @@ def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get(LIST)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_coordinator_filters_by_worker(client, coord_tm, worker_tm, referrals):
+    client.force_login(coord_tm)
+    response = client.get(LIST, {"worker": worker_tm.username})
+    page = response.content.decode()
+    assert referrals["mine"].code in page
+    assert referrals["colleague"].code not in page
+    assert "Ana Popescu" in page
+
+
+def test_worker_has_no_worker_filter(client, worker_tm, referrals):
+    client.force_login(worker_tm)
+    response = client.get(LIST, {"worker": "worker2.tm"})
+    assert "worker" not in response.context["form"].fields
+    assert referrals["mine"].code in response.content.decode()
