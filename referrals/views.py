@@ -303,7 +303,10 @@ def _referral_context(request, referral, **extra):
         "history": referral.history.select_related("history_user", "provider").order_by(
             "history_date"
         ),
-        "provider_form": SetProviderForm(providers=options.allowed if options else []),
+        "provider_form": SetProviderForm(
+            providers=options.allowed if options else [],
+            initial={"provider": referral.provider_id},
+        ),
         "date_form": StatusDateForm(),
         "alert_days": services.PENDING_ALERT_DAYS,
     }

@@ -67,4 +67,12 @@ def test_worker_refers_a_child_in_two_clicks(lookups_loaded, live_server, browse
     page.screenshot(path=f"{SHOTS}/referrals-list.png")
     page.goto(live_server.url + "/referrals/providers/")
     page.screenshot(path=f"{SHOTS}/referrals-providers.png")
+    page.goto(live_server.url + f"/referrals/{referral.code}/")
+    page.screenshot(path=f"{SHOTS}/referrals-detail.png", full_page=True)
+
+    # Without consent to share, the refer page explains and offers to record it.
+    other = make_child(worker, seed=2, consent_share_providers=False, services_needed=[])
+    page.goto(live_server.url + f"/referrals/case/{other.code}/refer/?service_type=mhpss")
+    assert page.get_by_text("Centrul Timiș MHPSS").count() == 0
+    page.screenshot(path=f"{SHOTS}/referrals-no-consent.png", full_page=True)
     context.close()
