@@ -96,7 +96,7 @@ def update_case(
     the user, and writes a change_case audit event naming the changed codes (never values).
     Returns the changes (an empty list when nothing changed: no new version then).
     """
-    locked = Child.objects.select_for_update().select_related("caregiver").get(pk=child.pk)
+    locked = Child.objects.select_for_update().get(pk=child.pk)
     if locked.version != expected_version:
         raise StaleCase(locked, expected_version)
 

@@ -1,0 +1,84 @@
+"""Browsing the audit log: coordinators within their scope, read-only, field workers 403."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.log import record
+from audit.models import Action, AuditEvent
+from tests.factories import make_child
+
+pytestmark = pytest.mark.django_db
+URL = reverse("audit:list")
+
+
+def shown(response) -> set[int]:
+    return {e.pk for e in response.context["page"].object_list}
+
+
+@pytest.fixture
+def events(worker_tm, worker_sv):
+    tm_case = make_child(worker_tm, seed=1)
+    sv_case = make_child(worker_sv, seed=2)
+    return {
+        "tm_view": record(worker_tm, Action.VIEW_CASE, obj=tm_case),
+        "sv_view": record(worker_sv, Action.VIEW_CASE, obj=sv_case),
+        "tm_search": record(worker_tm, Action.SEARCH, county_code="RO-TM", filters={}),
+        "tm_case": tm_case,
+    }
+
+
+def test_county_coordinator_sees_their_county_only(client, coord_tm, events):
+    client.force_login(coord_tm)
+    response = client.get(URL)
+    assert response.status_code == 200
+    ids = shown(response)
+    assert events["tm_view"].pk in ids
+    assert events["tm_search"].pk in ids
+    assert events["sv_view"].pk not in ids
+    assert all(e.county_id == "RO-TM" for e in response.context["page"].object_list)
+
+
+def test_country_coordinator_sees_all(client, country, events):
+    client.force_login(country)
+    ids = shown(client.get(URL))
+    assert {events["tm_view"].pk, events["sv_view"].pk} <= ids
+
+
+def test_filters_by_action_user_code_and_date(client, country, events):
+    client.force_login(country)
+    assert shown(client.get(URL, {"action": "search"})) == {events["tm_search"].pk}
+    by_user = shown(client.get(URL, {"username": "worker.sv"}))
+    assert events["sv_view"].pk in by_user and events["tm_view"].pk not in by_user
+    by_code = shown(client.get(URL, {"object_code": events["tm_case"].code.lower()}))
+    assert events["tm_view"].pk in by_code and events["sv_view"].pk not in by_code
+    today = timezone.localtime(events["tm_view"].at).date().isoformat()
+    assert events["tm_view"].pk in shown(client.get(URL, {"date_from": today, "date_to": today}))
+    assert shown(client.get(URL, {"date_to": "2022-01-01"})) == set()
+
+
+@pytest.mark.parametrize("persona", ["worker_tm", "worker_sv"])
+def test_field_workers_get_403(client, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(URL).status_code == 403
+
+
+def test_nobody_can_change_the_log_through_this_page(client, country, events):
+    client.force_login(country)
+    before = AuditEvent.objects.count()
+    assert client.post(URL, {"action": "view_case"}).status_code == 405
+    assert client.delete(URL).status_code == 405
+    assert AuditEvent.objects.count() == before
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_nav_links_the_log_for_coordinators_only(client, coord_tm, worker_tm):
+    client.force_login(coord_tm)
+    assert URL in client.get(reverse("cases:list")).content.decode()
+    client.force_login(worker_tm)
+    assert URL not in client.get(reverse("cases:list")).content.decode()

@@ -1,0 +1,256 @@
+"""The case list: scope by role, filters, name search, sorting, paging, audit of searches."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from audit.models import AuditEvent
+from cases.models import Child
+from tests.factories import make_child
+
+pytestmark = pytest.mark.django_db
+URL = reverse("cases:list")
+
+
+def listed(response) -> set[str]:
+    return {c.code for c in response.context["page"].object_list}
+
+
+def test_field_worker_sees_own_and_assigned_cases_only(client, worker_tm, worker2_tm, coord_tm):
+    own = make_child(worker_tm, seed=1)
+    colleague = make_child(worker2_tm, seed=2)
+    assigned = make_child(coord_tm, seed=3)
+    Child.objects.filter(pk=assigned.pk).update(assigned_to=worker_tm)
+    client.force_login(worker_tm)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert listed(response) == {own.code, assigned.code}
+    assert colleague.code not in response.content.decode()
+    assert "2 cases" in response.content.decode()
+
+
+def test_county_coordinator_sees_the_county_and_shared_cases(
+    client, coord_tm, worker_tm, worker_sv
+):
+    tm = make_child(worker_tm, seed=1)
+    sv = make_child(worker_sv, seed=2)
+    shared = make_child(worker_sv, seed=3)
+    assign_perm("cases.view_child", coord_tm, shared)
+    client.force_login(coord_tm)
+    response = client.get(URL)
+    assert listed(response) == {tm.code, shared.code}
+    assert sv.code not in response.content.decode()
+    assert response.context["paginator"].count == 2
+
+
+def test_country_coordinator_sees_every_case_and_no_anonymous_record(
+    client, country, worker_tm, worker_sv
+):
+    a = make_child(worker_tm, seed=1)
+    b = make_child(worker_sv, seed=2)
+    make_child(worker_tm, seed=3, consent_registration=False)
+    client.force_login(country)
+    response = client.get(URL)
+    assert listed(response) == {a.code, b.code}
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_post_is_not_allowed(client, worker_tm):
+    client.force_login(worker_tm)
+    assert client.post(URL).status_code == 405
+
+
+def test_filters_by_risk_status_stage_and_county(client, country, worker_tm, worker_sv):
+    high = make_child(worker_tm, seed=1, uasc_status="unaccompanied", risk_level="high")
+    low = make_child(worker_tm, seed=2, risk_level="low")
+    sv = make_child(worker_sv, seed=3, risk_level="low")
+    Child.objects.filter(pk=low.pk).update(status="closed", workflow_stage="closed")
+    client.force_login(country)
+    assert listed(client.get(URL, {"risk_level": "high"})) == {high.code}
+    assert listed(client.get(URL, {"status": "closed"})) == {low.code}
+    assert listed(client.get(URL, {"workflow_stage": "closed"})) == {low.code}
+    assert listed(client.get(URL, {"current_county": "RO-SV"})) == {sv.code}
+    assert listed(client.get(URL, {"risk_level": "low", "status": "open"})) == {sv.code}
+
+
+def test_filters_overdue_uasc_concern_and_dates(client, coord_tm, worker_tm):
+    overdue = make_child(worker_tm, seed=1, uasc_status="separated", protection_concerns=[])
+    fine = make_child(worker_tm, seed=2, uasc_status="accompanied", protection_concerns=["neglect"])
+    closed_late = make_child(worker_tm, seed=3, uasc_status="accompanied")
+    today = timezone.localdate()
+    Child.objects.filter(pk=overdue.pk).update(
+        next_follow_up_due=today - dt.timedelta(days=3), registration_date=dt.date(2023, 1, 10)
+    )
+    Child.objects.filter(pk=fine.pk).update(
+        next_follow_up_due=today + dt.timedelta(days=3), registration_date=dt.date(2023, 6, 1)
+    )
+    Child.objects.filter(pk=closed_late.pk).update(
+        status="closed", next_follow_up_due=today - dt.timedelta(days=3)
+    )
+    client.force_login(coord_tm)
+    response = client.get(URL, {"overdue": "on"})
+    assert listed(response) == {overdue.code}
+    assert "overdue" in response.content.decode()
+    assert listed(client.get(URL, {"uasc_status": "separated"})) == {overdue.code}
+    assert listed(client.get(URL, {"protection_concern": "neglect"})) == {fine.code}
+    window = {"registered_from": "2023-05-01", "registered_to": "2023-06-30"}
+    assert listed(client.get(URL, window)) == {fine.code}
+
+
+def test_assigned_worker_filter_offers_only_users_of_the_county(
+    client, coord_tm, worker_tm, worker2_tm, worker_sv
+):
+    mine = make_child(worker_tm, seed=1)
+    Child.objects.filter(pk=mine.pk).update(assigned_to=worker2_tm)
+    make_child(worker_tm, seed=2)
+    client.force_login(coord_tm)
+    response = client.get(URL)
+    choices = {
+        str(v) for v, _label in response.context["filter"].form.fields["assigned_to"].choices
+    }
+    assert str(worker2_tm.pk) in choices
+    assert str(worker_sv.pk) not in choices
+    assert listed(client.get(URL, {"assigned_to": worker2_tm.pk})) == {mine.code}
+    # A user of another county is not a valid choice: the filter is ignored, not obeyed.
+    response = client.get(URL, {"assigned_to": worker_sv.pk})
+    assert "assigned_to" in response.context["filter"].form.errors
+
+
+def test_name_search_across_scripts_and_spellings(client, coord_tm, worker_tm):
+    target = make_child(
+        worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko", name_native=""
+    )
+    other = make_child(worker_tm, seed=2, first_name="Iryna", last_name="Melnyk", name_native="")
+    client.force_login(coord_tm)
+    for query in ("Shevchenko", "Олександр Шевченко", "alexandr shevcenko", "shevch"):
+        response = client.get(URL, {"q": query})
+        assert target.code in listed(response), query
+        assert other.code not in listed(response), query
+
+
+def test_name_search_tolerates_a_typo_on_postgresql(client, coord_tm, worker_tm):
+    target = make_child(
+        worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko", name_native=""
+    )
+    make_child(worker_tm, seed=2, first_name="Iryna", last_name="Melnyk", name_native="")
+    client.force_login(coord_tm)
+    response = client.get(URL, {"q": "Oleksndr Shevchenko"})
+    assert listed(response) == {target.code}
+
+
+def test_search_by_case_code(client, coord_tm, worker_tm):
+    target = make_child(worker_tm, seed=1)
+    make_child(worker_tm, seed=2)
+    client.force_login(coord_tm)
+    assert listed(client.get(URL, {"q": target.code.lower()})) == {target.code}
+
+
+def test_search_finds_nothing_out_of_scope(client, coord_tm, worker_sv):
+    sv = make_child(worker_sv, seed=1, first_name="Taras", last_name="Bondarenko")
+    client.force_login(coord_tm)
+    assert listed(client.get(URL, {"q": "Bondarenko"})) == set()
+    assert listed(client.get(URL, {"q": sv.code})) == set()
+
+
+def test_a_search_is_audited_with_filter_codes_but_not_the_typed_name(client, coord_tm, worker_tm):
+    make_child(worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko")
+    client.force_login(coord_tm)
+    client.get(URL, {"q": "Shevchenko", "risk_level": "low"}, REMOTE_ADDR="10.0.0.7")
+    event = AuditEvent.objects.get(action="search")
+    assert event.username == "coord.tm"
+    assert event.county_id == "RO-TM"
+    assert event.ip_address == "10.0.0.7"
+    assert event.details["filters"] == {"risk_level": "low"}
+    assert event.details["name_search"] is True
+    assert "shevch" not in str(event.details).lower()
+
+
+def test_browsing_without_filters_or_paging_is_not_a_search(client, coord_tm, worker_tm):
+    for seed in range(3):
+        make_child(worker_tm, seed=seed)
+    client.force_login(coord_tm)
+    client.get(URL)
+    client.get(URL, {"per_page": 10, "sort": "name"})
+    client.get(URL, {"risk_level": "low", "page": 2})
+    assert not AuditEvent.objects.filter(action="search").exists()
+
+
+def test_sorting(client, country, worker_tm):
+    a = make_child(worker_tm, seed=1, first_name="Zlata", last_name="Zhuk", risk_level="low")
+    b = make_child(worker_tm, seed=2, first_name="Andrii", last_name="Boiko", risk_level="low")
+    c = make_child(
+        worker_tm,
+        seed=3,
+        first_name="Ivan",
+        last_name="Moroz",
+        uasc_status="unaccompanied",
+        risk_level="high",
+    )
+    Child.objects.filter(pk=a.pk).update(
+        registration_date=dt.date(2023, 1, 1), next_follow_up_due=dt.date(2030, 1, 3)
+    )
+    Child.objects.filter(pk=b.pk).update(
+        registration_date=dt.date(2023, 3, 1), next_follow_up_due=dt.date(2030, 1, 1)
+    )
+    Child.objects.filter(pk=c.pk).update(
+        registration_date=dt.date(2023, 2, 1), next_follow_up_due=dt.date(2030, 1, 2)
+    )
+    client.force_login(country)
+
+    def order(sort):
+        response = client.get(URL, {"sort": sort} if sort else {})
+        return [x.code for x in response.context["page"].object_list]
+
+    assert order("") == [b.code, c.code, a.code]
+    assert order("registration_date") == [a.code, c.code, b.code]
+    assert order("name") == [b.code, c.code, a.code]
+    assert order("risk")[0] == c.code
+    assert order("next_follow_up") == [b.code, c.code, a.code]
+
+
+def test_pagination_and_page_size(client, coord_tm, worker_tm):
+    for seed in range(12):
+        make_child(worker_tm, seed=seed)
+    client.force_login(coord_tm)
+    response = client.get(URL, {"per_page": 10, "page": 2})
+    assert len(response.context["page"].object_list) == 2
+    assert response.context["paginator"].count == 12
+    assert "Page 2 of 2" in response.content.decode()
+    # An unknown page size falls back to 25, never to an unbounded page.
+    assert client.get(URL, {"per_page": 100000}).context["page_size"] == 25
+
+
+@pytest.mark.parametrize("per_page", [10, 100])
+def test_constant_number_of_queries_whatever_the_page_size(
+    client, coord_tm, worker_tm, worker2_tm, django_assert_max_num_queries, per_page
+):
+    for seed in range(30):
+        child = make_child(worker_tm, seed=seed)
+        if seed % 2:
+            Child.objects.filter(pk=child.pk).update(assigned_to=worker2_tm)
+    client.force_login(coord_tm)
+    client.get(URL)  # lookups cached, as in a running server
+    with django_assert_max_num_queries(10):
+        response = client.get(URL, {"per_page": per_page, "q": "a", "risk_level": "low"})
+    assert response.status_code == 200
+    with django_assert_max_num_queries(9):
+        response = client.get(URL, {"per_page": per_page})
+    assert len(response.context["page"].object_list) == min(per_page, 30)
+
+
+def test_labels_follow_the_language(client, coord_tm, worker_tm):
+    make_child(worker_tm, seed=1, risk_level="low")
+    client.force_login(coord_tm)
+    client.cookies["django_language"] = "ro"
+    response = client.get(URL, HTTP_ACCEPT_LANGUAGE="ro")
+    body = response.content.decode()
+    assert 'class="risk risk-low"' in body
+    assert "Scăzut" in body
