@@ -85,9 +85,9 @@ def horizontal_bars(
     height = top + len(bars) * (bar_height + gap) + 4
     plot = width - label_width - value_room
     highest = max((b.value or 0 for b in bars), default=0) or 1
-    parts = [_open(width, height, title)]
     if not bars:
         return mark_safe(_empty(width, title))  # noqa: S308 - built from escaped parts
+    parts = [_open(width, height, title)]
     for i, bar in enumerate(bars):
         y = top + i * (bar_height + gap)
         length = 0 if bar.value is None else max(1.0, plot * bar.value / highest)
@@ -128,7 +128,8 @@ def columns(
     slot = plot_w / len(bars)
     bar_w = max(1.0, slot * 0.72)
     # Label every n-th column so that the labels never overlap.
-    every = max(1, math.ceil(len(bars) * 7 * font * CHAR_WIDTH / plot_w))
+    longest = max(len(b.label) for b in bars) + 2
+    every = max(1, math.ceil(len(bars) * longest * font * CHAR_WIDTH / plot_w))
     for i, bar in enumerate(bars):
         x = left + i * slot + (slot - bar_w) / 2
         h = 0 if not bar.value else plot_h * bar.value / highest
@@ -164,7 +165,7 @@ def grouped_columns(
     if not categories or not series:
         return mark_safe(_empty(width, title))  # noqa: S308
     font = 11
-    left, right, top, bottom = 44, 8, 26, 24
+    left, right, top, bottom = 44, 8, 36, 24
     plot_w = width - left - right
     plot_h = height - top - bottom
     values = [b.value or 0 for _name, bars in series for b in bars]

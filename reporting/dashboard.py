@@ -25,6 +25,8 @@ from cases.rules import AGE_GROUPS
 from . import charts, labels
 
 MONTHS_SHOWN = 12
+# About the width of a chart card at 1024 px, so that the text is drawn near its size.
+CHART_WIDTH = 470
 
 
 def statistics_scope(user):
@@ -185,13 +187,13 @@ def build(user, today: dt.date | None = None) -> Dashboard:
             n,
             case_list_url(
                 user,
-                registered_after=m.isoformat(),
-                registered_before=_month_end(m).isoformat(),
+                registered_from=m.isoformat(),
+                registered_to=_month_end(m).isoformat(),
             ),
         )
         for m, n in months
     ]
-    board.charts.append((title, charts.columns(bars, title=title, width=560, height=200)))
+    board.charts.append((title, charts.columns(bars, title=title, width=CHART_WIDTH, height=200)))
 
     title = _("Children by sex and age group")
     cells = by_sex_age(user)
@@ -209,7 +211,7 @@ def build(user, today: dt.date | None = None) -> Dashboard:
                     for s in sexes
                 ],
                 title=title,
-                width=560,
+                width=CHART_WIDTH,
                 height=200,
             ),
         )
@@ -224,15 +226,17 @@ def build(user, today: dt.date | None = None) -> Dashboard:
             for code, n in by_county(user)
         ]
         board.charts.append(
-            (title, charts.horizontal_bars(bars, title=title, width=560, label_width=150))
+            (title, charts.horizontal_bars(bars, title=title, width=CHART_WIDTH, label_width=150))
         )
 
     title = _("Protection concerns")
     bars = [
-        charts.Bar(labels.value_label("concern", code), n, case_list_url(user, concern=code))
+        charts.Bar(
+            labels.value_label("concern", code), n, case_list_url(user, protection_concern=code)
+        )
         for code, n in by_concern(user)
     ]
-    board.charts.append((title, charts.horizontal_bars(bars, title=title, width=560)))
+    board.charts.append((title, charts.horizontal_bars(bars, title=title, width=CHART_WIDTH)))
 
     title = _("Open cases by risk level")
     risks = open_by_risk(user)
@@ -245,6 +249,6 @@ def build(user, today: dt.date | None = None) -> Dashboard:
         for code in ("high", "medium", "low")
     ]
     board.charts.append(
-        (title, charts.horizontal_bars(bars, title=title, width=560, label_width=150))
+        (title, charts.horizontal_bars(bars, title=title, width=CHART_WIDTH, label_width=150))
     )
     return board
