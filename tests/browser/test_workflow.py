@@ -85,3 +85,51 @@ def test_follow_up_closure_approval_and_caseload(lookups_loaded, live_server, br
     table = page.locator("table.caseload")
     assert "Ana Popescu" in table.inner_text() and "Ion Ionescu" in table.inner_text()
     page.screenshot(path=f"{SHOTS}/workflow-caseload.png")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_transfer_accepted_by_the_receiving_coordinator(
+    lookups_loaded, live_server, browser, client
+):
+    worker = make_user("worker.tm", "field_worker", "RO-TM", first_name="Ana", last_name="Popescu")
+    coord_sv = make_user("coord.sv", "county_coordinator", "RO-SV", first_name="Elena")
+    make_user("worker.sv", "field_worker", "RO-SV", first_name="Petro", last_name="Rusu")
+    country = make_user("country", "country_coordinator", None, first_name="Nat")
+    child = make_child(worker, first_name="Olena", last_name="Melnyk", services_needed=[])
+
+    page = _context(browser, client, worker, live_server).new_page()
+    page.goto(live_server.url + child.get_absolute_url())
+    page.locator("#workflow").get_by_role("link", name="Record the initial assessment").click()
+    page.get_by_label("Food").check()
+    page.get_by_label("Strengths and resources of the child and the family").fill("Aunt nearby")
+    page.screenshot(path=f"{SHOTS}/workflow-assessment-form.png", full_page=True)
+    page.get_by_role("button", name="Record the assessment").click()
+    page.wait_for_url(live_server.url + child.get_absolute_url() + "#workflow")
+    page.locator("#workflow").get_by_role("link", name="Ask another county").click()
+    page.get_by_label("Receiving county").select_option("RO-SV")
+    page.get_by_role("button", name="Send the request").click()
+    page.wait_for_url(live_server.url + child.get_absolute_url() + "#workflow")
+    assert "Waiting for Suceava to accept" in page.locator("#workflow").inner_text()
+
+    page = _context(browser, client, coord_sv, live_server).new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Transfers").click()
+    listing = page.locator("table.transfers-incoming").inner_text()
+    assert child.code in listing and "Olena" not in listing
+    page.screenshot(path=f"{SHOTS}/workflow-transfers.png")
+    page.get_by_role("link", name="Decide").click()
+    page.get_by_label("Assign to a worker of your county").select_option(
+        label="Petro Rusu (Suceava)"
+    )
+    page.screenshot(path=f"{SHOTS}/workflow-transfer-decide.png", full_page=True)
+    page.get_by_role("button", name="Accept the transfer").click()
+    page.wait_for_url(live_server.url + child.get_absolute_url())
+    assert "Olena" in page.locator("h1").inner_text()
+    child.refresh_from_db()
+    assert child.current_county_id == "RO-SV" and child.assigned_to.username == "worker.sv"
+
+    page = _context(browser, client, country, live_server).new_page()
+    page.goto(live_server.url + "/cases/caseload/")
+    assert "Suceava" in page.locator("table.caseload").inner_text()
+    page.screenshot(path=f"{SHOTS}/workflow-caseload-country.png")
