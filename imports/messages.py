@@ -60,7 +60,7 @@ MESSAGES = {
     "out_of_scope": _("Outside your county: you may import only records of %(county)s."),
     "record_out_of_scope": _("This record_ref belongs to a record outside your county."),
     "consent_change": _(
-        "Consent to registration cannot be changed by an import (the record has %(value)s)."
+        "Consent to registration cannot be changed by an import (the record has %(was)s)."
     ),
     "unknown_provider": _("No service provider with this name in the county %(county)s."),
 }

@@ -356,7 +356,7 @@ class Validator:
                     "consent_registration",
                     row.raw["consent_registration"],
                     "consent_change",
-                    value="no" if existing.anonymous else "yes",
+                    was="no" if existing.anonymous else "yes",
                 )
         planned = d.get("planned_stay")
         if planned == "transit":
