@@ -1,0 +1,58 @@
+"""In Debian's Chromium: a county coordinator logs in through the real login page, sees the
+home page of their county, and switches the interface to Ukrainian."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.personas import PASSWORD
+
+SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_coordinator_logs_in_sees_the_county_and_switches_to_ukrainian(
+    live_server, lookups_loaded, coord_tm, page
+):
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_server.url}/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    page.screenshot(path=SHOTS / "foundation-login.png")
+
+    page.fill('input[name="username"]', "coord.tm")
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('main button[type="submit"]')
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator("h1")).to_contain_text("Timiș")
+    expect(page.locator(".whoami")).to_contain_text("Timiș")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.screenshot(path=SHOTS / "foundation-home-en.png", full_page=True)
+
+    page.click('.langswitch button[value="uk"]')
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.locator('.langswitch button[value="uk"]')).to_have_attribute("aria-current", "true")
+    expect(page.locator("h1")).to_contain_text("Timiș")  # still logged in, same county
+    page.screenshot(path=SHOTS / "foundation-home-uk.png", full_page=True)
+
+    # The choice sticks for the next pages.
+    page.goto(f"{live_server.url}/accounts/password/")
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+
+
+def test_wrong_password_in_the_browser_shows_the_error(live_server, lookups_loaded, coord_tm, page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill('input[name="username"]', "coord.tm")
+    page.fill('input[name="password"]', "not-the-password")
+    page.click('main button[type="submit"]')
+    expect(page.locator('[role="alert"]')).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    page.screenshot(path=SHOTS / "foundation-login-error.png")
