@@ -155,6 +155,16 @@ class CaseFilter(django_filters.FilterSet):
             if list_name == "county":
                 choices = sorted(choices, key=lambda c: c[1])
             self.filters[name].extra["choices"] = choices
+        for name in (
+            "current_county",
+            "status",
+            "workflow_stage",
+            "risk_level",
+            "uasc_status",
+            "protection_concern",
+            "assigned_to",
+        ):
+            self.filters[name].extra["empty_label"] = _("All")
         self.filters["assigned_to"].queryset = assignable_users(user)
         self.filters["assigned_to"].field_class = UserChoiceField
 

@@ -157,11 +157,14 @@ NOT_EDITABLE = {"consent_registration", "current_county", "age_group", "suggeste
 def field_label(code: str) -> str:
     """The label of an answer code, for the case page, history and conflict messages."""
     if code in CAREGIVER_LABELS:
-        return str(CAREGIVER_LABELS[code]).capitalize()
-    try:
-        return str(Child._meta.get_field(code).verbose_name).capitalize()
-    except Exception:  # not a Child field (e.g. a history-only name)
-        return code
+        text = str(CAREGIVER_LABELS[code])
+    else:
+        try:
+            text = str(Child._meta.get_field(code).verbose_name)
+        except Exception:  # not a Child field (e.g. a history-only name)
+            return code
+    # Only the first letter: str.capitalize() would lower "Romania".
+    return text[:1].upper() + text[1:]
 
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -8,10 +8,12 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from cases.forms_edit import FIELD_LISTS, field_label
 from cases.models import Child
 from lookups import registry
+from registration.countries import STATELESS
 
 # Bookkeeping columns: not answers, not shown as changes.
 HIDDEN = [
@@ -66,6 +68,19 @@ def display(code: str, value: Any) -> str:
             f"({registry.label('relationship', a.get('relationship'))})"
             for a in value
         )
+    if code in ("assigned_to", "created_by", "updated_by"):
+        from accounts.models import User
+
+        user = User.objects.filter(pk=value).first()
+        return (user.get_full_name() or user.username) if user else str(value)
+    if code in ("caregiver", "household"):
+        from cases.models import Caregiver, Household
+
+        model = Caregiver if code == "caregiver" else Household
+        obj = model.objects.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if code in ("nationality", "destination_country"):
+        return _("Stateless") if value == STATELESS else (countries.name(value) or value)
     if code in FIELD_LISTS:
         list_name = FIELD_LISTS[code]
         if isinstance(value, list | tuple):

@@ -23,6 +23,16 @@ from cases.models import Child
 
 # Query-string keys that are not filters: changing them is not a new search.
 _NOT_FILTERS = {"page", "per_page", "sort"}
+# Filters folded away under "More filters" unless in use.
+_MORE_FILTERS = (
+    "uasc_status",
+    "protection_concern",
+    "assigned_to",
+    "registered_from",
+    "registered_to",
+    "sort",
+    "per_page",
+)
 
 
 def _page_size(request) -> int:
@@ -84,5 +94,6 @@ def case_list(request):
         "page_size": paginator.per_page,
         "searching": searching,
         "bound": bound,
+        "more_filters_used": any(request.GET.get(k) for k in _MORE_FILTERS),
     }
     return render(request, "cases/case_list.html", context)
