@@ -28,6 +28,11 @@ class Bar:
     label: str
     value: int | None  # None: suppressed, drawn as a mark without a bar
     href: str | None = None
+    mark: str = "—"  # shown instead of a withheld value ("<5" for a small count)
+
+    @property
+    def text(self) -> str:
+        return self.mark if self.value is None else _fmt(self.value)
 
 
 def _fmt(value: int | None) -> str:
@@ -98,11 +103,11 @@ def horizontal_bars(
             f'<text x="{label_width - 6}" y="{text_y:.1f}" font-size="{font}" '
             f'text-anchor="end" fill="{INK}">{escape(_fit(bar.label, label_width - 8, font))}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            f'fill="{color}"><title>{escape(bar.label)}: {_fmt(bar.value)}</title></rect>'
+            f'fill="{color}"><title>{escape(bar.label)}: {bar.text}</title></rect>'
             f'<text x="{label_width + length + 4:.1f}" y="{text_y:.1f}" font-size="{font}" '
-            f'fill="{INK}">{_fmt(bar.value)}</text>'
+            f'fill="{INK}">{bar.text}</text>'
         )
-        parts.append(_link(piece, bar.href, f"{bar.label}: {_fmt(bar.value)}"))
+        parts.append(_link(piece, bar.href, f"{bar.label}: {bar.text}"))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 
@@ -136,14 +141,19 @@ def columns(
         y = top + plot_h - h
         piece = (
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{color}">'
-            f"<title>{escape(bar.label)}: {_fmt(bar.value)}</title></rect>"
+            f"<title>{escape(bar.label)}: {bar.text}</title></rect>"
         )
-        if len(bars) <= 14:
+        if bar.value is None:
+            piece += (
+                f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="{font - 2}" '
+                f'text-anchor="middle" fill="{MUTED}">{escape(bar.mark)}</text>'
+            )
+        elif len(bars) <= 14:
             piece += (
                 f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="{font - 1}" '
-                f'text-anchor="middle" fill="{INK}">{_fmt(bar.value)}</text>'
+                f'text-anchor="middle" fill="{INK}">{bar.text}</text>'
             )
-        parts.append(_link(piece, bar.href, f"{bar.label}: {_fmt(bar.value)}"))
+        parts.append(_link(piece, bar.href, f"{bar.label}: {bar.text}"))
         if i % every == 0:
             parts.append(
                 f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" font-size="{font}" '
@@ -194,11 +204,11 @@ def grouped_columns(
             piece = (
                 f'<rect x="{x + 1:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
                 f'fill="{COLORS[k % len(COLORS)]}"><title>{escape(category)}, {escape(name)}: '
-                f"{_fmt(bar.value)}</title></rect>"
+                f"{bar.text}</title></rect>"
                 f'<text x="{x + bar_w / 2:.1f}" y="{y - 3:.1f}" font-size="{font - 1}" '
-                f'text-anchor="middle" fill="{INK}">{_fmt(bar.value)}</text>'
+                f'text-anchor="middle" fill="{INK}">{bar.text}</text>'
             )
-            parts.append(_link(piece, bar.href, f"{category}, {name}: {_fmt(bar.value)}"))
+            parts.append(_link(piece, bar.href, f"{category}, {name}: {bar.text}"))
         parts.append(
             f'<text x="{left + c * slot + slot / 2:.1f}" y="{top + plot_h + 16}" '
             f'font-size="{font}" text-anchor="middle" fill="{MUTED}">{escape(category)}</text>'

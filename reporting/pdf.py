@@ -53,6 +53,7 @@ class Table:
     note: str
     headers: list[str]
     rows: list[Row] = field(default_factory=list)
+    measures: int = 2
     suppressed: list[str] = field(default_factory=list)  # descriptions of suppressed cells
 
 
@@ -95,24 +96,33 @@ def suppression_reasons(document: dict) -> dict[tuple, str]:
     return reasons
 
 
-def build_tables(document: dict) -> list[Table]:
+def build_tables(document: dict, reasons: dict[tuple, str] | None = None) -> list[Table]:
     """The document's tables with labels in the active language, in the document's order."""
     threshold = threshold_of(document)
-    reasons = suppression_reasons(document)
+    if reasons is None:
+        reasons = suppression_reasons(document)
     tables = []
     for name, data in document.get("tables", {}).items():
         dims = data.get("dimensions", [])
+        rows = data.get("rows", [])
+        # A measure that is null in every row (in_quarter of the monthly series) is no column.
+        measures = [
+            m
+            for m in MEASURE_COLUMNS
+            if not rows or any(r.get(m) is not None or r.get(f"{m}_suppressed") for r in rows)
+        ]
         table = Table(
             name=name,
             title=labels.table_title(name),
             note=labels.table_note(name),
             headers=[labels.dimension_label(d) for d in dims]
-            + [labels.column_label(m) for m in MEASURE_COLUMNS],
+            + [labels.column_label(m) for m in measures],
+            measures=len(measures),
         )
-        for index, row in enumerate(data.get("rows", [])):
+        for index, row in enumerate(rows):
             row_labels = [labels.value_label(d, row.get(d)) for d in dims]
             cells = []
-            for measure in MEASURE_COLUMNS:
+            for measure in measures:
                 suppressed = bool(row.get(f"{measure}_suppressed"))
                 reason = reasons.get((name, index, measure), "")
                 cell = Cell(row.get(measure), suppressed, reason)
@@ -242,8 +252,17 @@ def period_label(period: str) -> str:
     return period
 
 
-def document_charts(document: dict, *, width: int = 620) -> list[tuple[str, str]]:
+def document_charts(
+    document: dict, reasons: dict[tuple, str] | None = None, *, width: int = 620
+) -> list[tuple[str, str]]:
     """(title, svg) of the charts the spec asks for, from the document alone."""
+    threshold = threshold_of(document)
+    reasons = {} if reasons is None else reasons
+
+    def mark(table: str, index: int) -> str:
+        primary = reasons.get((table, index, "cumulative")) == "primary"
+        return f"<{threshold}" if primary else "—"
+
     result = []
     months = _rows(document, "monthly_registrations")
     if months:
@@ -252,8 +271,9 @@ def document_charts(document: dict, *, width: int = 620) -> list[tuple[str, str]
             charts.Bar(
                 labels.month_short_label(r["month"]),
                 None if r.get("cumulative_suppressed") else r.get("cumulative"),
+                mark=mark("monthly_registrations", i),
             )
-            for r in months
+            for i, r in enumerate(months)
         ]
         result.append((title, charts.columns(bars, title=title, width=width)))
     sex_age = _rows(document, "by_sex_age")
@@ -267,10 +287,18 @@ def document_charts(document: dict, *, width: int = 620) -> list[tuple[str, str]
             else r.get("cumulative")
             for r in sex_age
         }
+        marks = {(r["sex"], r["age_group"]): mark("by_sex_age", i) for i, r in enumerate(sex_age)}
         series = [
             (
                 labels.value_label("sex", s),
-                [charts.Bar(labels.value_label("age_group", g), cell.get((s, g), 0)) for g in ages],
+                [
+                    charts.Bar(
+                        labels.value_label("age_group", g),
+                        cell.get((s, g), 0),
+                        mark=marks.get((s, g), "—"),
+                    )
+                    for g in ages
+                ],
             )
             for s in sexes
         ]
@@ -301,15 +329,20 @@ def document_charts(document: dict, *, width: int = 620) -> list[tuple[str, str]
     concerns = _rows(document, "concerns")
     if concerns:
         title = labels.table_title("concerns")
-        ordered = sorted(concerns, key=lambda r: (-(r.get("cumulative") or 0), r["concern"]))
+        ordered = sorted(
+            enumerate(concerns), key=lambda ir: (-(ir[1].get("cumulative") or 0), ir[1]["concern"])
+        )
         bars = [
             charts.Bar(
                 labels.value_label("concern", r["concern"]),
                 None if r.get("cumulative_suppressed") else r.get("cumulative"),
+                mark=mark("concerns", i),
             )
-            for r in ordered
+            for i, r in ordered
         ]
-        result.append((title, charts.horizontal_bars(bars, title=title, width=width)))
+        result.append(
+            (title, charts.horizontal_bars(bars, title=title, width=width, label_width=300))
+        )
     return result
 
 
@@ -370,13 +403,27 @@ def suppression_notes(threshold: int) -> list[str]:
     ]
 
 
+def key_figures(tables: list[Table]) -> list[tuple[str, str, str]]:
+    """(label, figure, figure in the quarter) of the totals, for the first page."""
+    totals = next((t for t in tables if t.name == "totals"), None)
+    if totals is None:
+        return []
+    figures = []
+    for row in totals.rows:
+        cumulative = row.cells[0].text if row.cells else ""
+        quarter = row.cells[1].text if len(row.cells) > 1 else ""
+        figures.append((row.labels[0], cumulative, quarter))
+    return figures
+
+
 def context(document: dict) -> dict:
     threshold = threshold_of(document)
     generated = parse_datetime(document.get("generated_at") or "")
     if generated is not None and timezone.is_aware(generated):
         generated = timezone.localtime(generated)
     public = document.get("variant") == "public"
-    tables = build_tables(document)
+    reasons = suppression_reasons(document)
+    tables = build_tables(document, reasons)
     suppressed = [(t.title, t.suppressed) for t in tables if t.suppressed]
     count = sum(len(cells) for _title, cells in suppressed)
     return {
@@ -394,8 +441,9 @@ def context(document: dict) -> dict:
         "public": public,
         "generated": _day(generated, "j E Y, H:i") if generated else "",
         "summary": summary(document),
-        "charts": document_charts(document),
+        "charts": document_charts(document, reasons),
         "tables": tables,
+        "key_figures": key_figures(tables),
         "threshold": threshold,
         "suppressed": suppressed,
         "suppressed_count": count,
