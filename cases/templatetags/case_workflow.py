@@ -22,23 +22,32 @@ def workflow_panel(context, child=None):
     child = child or context["child"]
     user = context["request"].user
     today = timezone.localdate()
+    # Only one closure request and one transfer can wait at a time, and nothing can be
+    # asked after them: the latest of each tells the state (one query each).
+    latest_closure = (
+        child.closure_requests.select_related("requested_by", "decided_by").order_by("-id").first()
+    )
     pending_closure = (
-        child.closure_requests.filter(status=ClosureStatus.PENDING)
-        .select_related("requested_by")
-        .first()
+        latest_closure
+        if latest_closure and latest_closure.status == ClosureStatus.PENDING
+        else None
+    )
+    last_closure = (
+        latest_closure
+        if child.status == "closed"
+        and latest_closure
+        and latest_closure.status == ClosureStatus.APPROVED
+        else None
+    )
+    transfers = list(
+        child.transfers.select_related(
+            "from_county", "to_county", "requested_by", "decided_by"
+        ).order_by("-id")[:6]
     )
     pending_transfer = (
-        child.transfers.filter(status=TransferStatus.PENDING)
-        .select_related("to_county", "requested_by")
-        .first()
+        transfers[0] if transfers and transfers[0].status == TransferStatus.PENDING else None
     )
-    last_closure = None
-    if child.status == "closed":
-        last_closure = (
-            child.closure_requests.filter(status=ClosureStatus.APPROVED)
-            .select_related("requested_by", "decided_by")
-            .first()
-        )
+    follow_ups = list(child.follow_ups.select_related("recorded_by")[:5])
     may = {
         "follow_up": permissions.can_record_follow_up(user, child),
         "assess": permissions.can_assess(user, child),
@@ -88,18 +97,14 @@ def workflow_panel(context, child=None):
         and child.next_follow_up_due is not None
         and child.next_follow_up_due < today,
         "stages": stages,
-        "follow_ups": list(child.follow_ups.select_related("recorded_by")[:5]),
-        "follow_up_count": child.follow_ups.count(),
+        "follow_ups": follow_ups,
+        "follow_up_count": child.follow_ups.count() if len(follow_ups) == 5 else len(follow_ups),
         "assessment": child.assessments.select_related("assessed_by").first(),
         "pending_closure": pending_closure,
         "last_closure": last_closure,
         "reopenings": list(child.reopenings.select_related("reopened_by")[:3]),
         "pending_transfer": pending_transfer,
-        "transfers": list(
-            child.transfers.exclude(status=TransferStatus.PENDING).select_related(
-                "from_county", "to_county", "requested_by", "decided_by"
-            )[:5]
-        ),
+        "transfers": [t for t in transfers if t is not pending_transfer][:5],
         "shared_with": list(shared_with(child)) if may["share"] else [],
         "may": may,
     }
