@@ -17,7 +17,7 @@ from registration.models import PendingSibling
 from tests.factories import make_child
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = "/tmp/shots"
+SHOTS = "/tmp/shots"  # noqa: S108 - where the team looks at screenshots
 TODAY = timezone.localdate()
 
 

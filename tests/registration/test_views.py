@@ -527,3 +527,11 @@ def test_duplicate_panel_token_is_not_needed(client, worker_tm):
     ).content.decode()
     assert "No possible duplicate found." in page
     assert uuid.UUID(post_data()["submission_token"])
+
+
+def test_a_post_without_the_hidden_token_says_so_and_saves_nothing(client, worker_tm):
+    client.force_login(worker_tm)
+    response = client.post("/register/", post_data(submission_token=None))
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not Child.objects.exists()
