@@ -69,3 +69,12 @@ def test_wrong_method_and_login(client, coord_tm):
     assert client.get(URL).status_code == 302
     client.force_login(coord_tm)
     assert client.post(URL).status_code == 405
+
+
+def test_nav_links_follow_the_role(client, worker_tm, coord_tm):
+    client.force_login(worker_tm)
+    page = client.get(URL).content.decode()
+    assert f'href="{URL}"' in page
+    assert 'href="/cases/transfers/"' not in page
+    client.force_login(coord_tm)
+    assert 'href="/cases/transfers/"' in client.get(URL).content.decode()
