@@ -7,6 +7,7 @@ the user's scope does not exist for them (404).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from functools import wraps
 
@@ -16,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,7 +36,8 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
 }
-FIRST_QUARTER = Period.of(2022, 1)  # registrations began with the war, February 2022
+FIRST_QUARTER = Period.of(2022, 1)
+STUCK_AFTER = dt.timedelta(minutes=15)  # registrations began with the war, February 2022
 
 
 def statistics_role_required(view):
@@ -154,11 +157,21 @@ def request_report_view(request):
     return redirect(snapshot)
 
 
+def is_stuck(snapshot: ReportSnapshot) -> bool:
+    """Queued or running for far longer than any build takes (the worker died, the broker
+    lost the message): the user may queue it again."""
+    if snapshot.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
+        return False
+    since = snapshot.started_at or snapshot.requested_at
+    return since is not None and timezone.now() - since > STUCK_AFTER
+
+
 def _status_context(snapshot):
     finished = snapshot.status in (JobStatus.DONE, JobStatus.FAILED)
     return {
         "report": snapshot,
         "finished": finished,
+        "stuck": is_stuck(snapshot),
         "formats": list(FORMATS) if snapshot.status == JobStatus.DONE else [],
         "scope_label": labels.scope_label(snapshot.scope),
     }
@@ -230,8 +243,8 @@ def report_download(request, code, fmt):
 @require_http_methods(["POST"])
 def report_retry(request, code):
     snapshot = get_report_for_user(request.user, code)
-    if snapshot.status != JobStatus.FAILED:
-        messages.warning(request, _("Only a failed report can be built again."))
+    if snapshot.status != JobStatus.FAILED and not is_stuck(snapshot):
+        messages.warning(request, _("Only a failed or stuck report can be built again."))
         return redirect(snapshot)
     services.retry_report(snapshot)
     messages.success(request, _("The report is being built again."))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Action, AuditEvent
 from primero_ro.celery import app as celery_app
@@ -340,3 +342,25 @@ def test_retry_of_a_done_report_changes_nothing(client, country):
     snapshot.refresh_from_db()
     assert snapshot.status == JobStatus.DONE
     assert snapshot.pdf.name == pdf_name
+
+
+def test_a_stuck_job_may_be_retried_but_a_fresh_one_may_not(
+    client, country, django_capture_on_commit_callbacks
+):
+    fresh = ReportSnapshot.objects.create(period="2023Q4", status=JobStatus.QUEUED)
+    stuck = ReportSnapshot.objects.create(period="2023Q4", status=JobStatus.RUNNING, progress=20)
+    ReportSnapshot.objects.filter(pk=stuck.pk).update(
+        started_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    client.force_login(country)
+    assert "Retry" not in client.get(url("detail", fresh)).content.decode()
+    assert "Retry" in client.get(url("detail", stuck)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        client.post(url("retry", fresh))
+    assert callbacks == []
+    fresh.refresh_from_db()
+    assert fresh.status == JobStatus.QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("retry", stuck))
+    stuck.refresh_from_db()
+    assert stuck.status == JobStatus.DONE
