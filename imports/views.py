@@ -117,7 +117,12 @@ def job_detail(request, code):
         "job": job,
         "issues": issues[:PREVIEW_ISSUES],
         "issue_count": len(issues),
-        "counts": [(file, job.counts.get(file)) for file in FILES if job.counts.get(file)],
+        # Counts mean something only for files that were read without errors.
+        "counts": [
+            (file, job.counts[file])
+            for file in FILES
+            if file in job.counts and file in job.rows and job.status != JobStatus.INVALID
+        ],
         "rows": job.rows,
     }
     if request.htmx and request.GET.get("fragment"):

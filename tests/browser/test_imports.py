@@ -1,0 +1,87 @@
+"""A coordinator uploads a spreadsheet with errors, sees the lines, fixes it and imports it."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from cases.models import Child
+from imports.columns import CAREGIVER_COLUMNS, CHILD_COLUMNS
+from tests.imports.helpers import caregiver_row, child_row, to_csv
+from tests.personas import make_user
+
+SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at
+
+
+def _login(context, client, user, live_server):
+    client.force_login(user)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_fixes_a_file_and_imports_it(
+    lookups_loaded, live_server, browser, client, tmp_path
+):
+    SHOTS.mkdir(exist_ok=True)
+    coord = make_user("coord.tm", "county_coordinator", "RO-TM")
+    children = [child_row(f"TM-{i}") for i in range(1, 6)]
+    broken = [dict(r) for r in children]
+    broken[1]["date_of_birth"] = "2001-04-05"  # an adult
+    broken[3]["current_county"] = "RO-SV"  # another county
+    broken[4]["entry_point"] = "NOWHERE"
+    names = [c.name for c in CHILD_COLUMNS]
+    (tmp_path / "broken.csv").write_bytes(to_csv(broken, names))
+    (tmp_path / "children.csv").write_bytes(to_csv(children, names))
+    (tmp_path / "caregivers.csv").write_bytes(
+        to_csv([caregiver_row()], [c.name for c in CAREGIVER_COLUMNS])
+    )
+
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB")
+    _login(context, client, coord, live_server)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Children (children.csv or a workbook)").set_input_files(
+        str(tmp_path / "broken.csv")
+    )
+    page.get_by_label("Caregivers (caregivers.csv)").set_input_files(
+        str(tmp_path / "caregivers.csv")
+    )
+    page.get_by_role("button", name="Check the files").click()
+
+    alert = page.locator(".message.error")
+    assert "3 errors: nothing was imported" in alert.inner_text()
+    rows = page.locator("table.import-errors tbody tr")
+    assert rows.count() == 3
+    lines = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(3)]
+    assert lines == ["3", "5", "6"]
+    assert "only children under 18" in rows.nth(0).inner_text()
+    assert "Outside your county" in rows.nth(1).inner_text()
+    assert "NOWHERE" in rows.nth(2).inner_text()
+    assert page.get_by_role("button", name="Import").count() == 0
+    page.screenshot(path=str(SHOTS / "import-errors.png"), full_page=True)
+    assert not Child.objects.exists()
+
+    page.get_by_role("link", name="Upload other files").click()
+    page.get_by_label("Children (children.csv or a workbook)").set_input_files(
+        str(tmp_path / "children.csv")
+    )
+    page.get_by_label("Caregivers (caregivers.csv)").set_input_files(
+        str(tmp_path / "caregivers.csv")
+    )
+    page.get_by_role("button", name="Check the files").click()
+    assert "5 new, 0 changed, 0 unchanged" in page.locator("#job-status").inner_text()
+    page.screenshot(path=str(SHOTS / "import-preview.png"), full_page=True)
+    page.get_by_role("button", name="Import").click()
+    assert "Imported on" in page.locator(".message.success").inner_text()
+    page.screenshot(path=str(SHOTS / "import-done.png"), full_page=True)
+    assert Child.objects.filter(current_county_id="RO-TM").count() == 5
