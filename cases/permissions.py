@@ -47,6 +47,10 @@ def can_approve_closure(user, child: Child) -> bool:
     return coordinates_case(user, child)
 
 
+def can_withdraw_closure(user, closure) -> bool:
+    return user.is_authenticated and closure.requested_by_id == user.pk
+
+
 def can_reopen(user, child: Child) -> bool:
     return user.is_authenticated and not child.anonymous and child.status == CaseStatus.CLOSED
 

@@ -20,6 +20,7 @@ urlpatterns: list = [
     path("<str:code>/close/", workflow_closure.close, name="close"),
     path("<str:code>/closure/approve/", workflow_closure.approve, name="approve_closure"),
     path("<str:code>/closure/reject/", workflow_closure.reject, name="reject_closure"),
+    path("<str:code>/closure/withdraw/", workflow_closure.withdraw, name="withdraw_closure"),
     path("<str:code>/reopen/", workflow_closure.reopen, name="reopen"),
     path("<str:code>/assign/", workflow_assignment.assign, name="assign"),
     path("<str:code>/transfer/", workflow_transfer.transfer_request, name="transfer"),

@@ -146,6 +146,28 @@ def reject_closure(child: Child, user, decision_note: str = "", *, request=None)
 
 
 @transaction.atomic
+def withdraw_closure(child: Child, user, *, request=None) -> ClosureRequest:
+    """Who asked to close the case takes the request back: the case stays open."""
+    child = lock(child)
+    closure = _pending(child)
+    require(permissions.can_withdraw_closure(user, closure))
+    closure.status = ClosureStatus.WITHDRAWN
+    closure.decided_by = user
+    closure.decided_at = timezone.now()
+    closure._history_user = user
+    closure.save()
+    record(
+        user,
+        Action.CHANGE_CASE,
+        obj=child,
+        request=request,
+        event="closure_withdrawn",
+        closure_reason=closure.closure_reason,
+    )
+    return closure
+
+
+@transaction.atomic
 def reopen_case(child: Child, user, reason: str, *, request=None) -> Reopening:
     """Reopen a closed case: the schedule restarts from today by the risk level in force."""
     child = lock(child)

@@ -55,6 +55,8 @@ def workflow_panel(context, child=None):
         "closure_needs_approval": permissions.closure_needs_approval(user, child),
         "approve_closure": pending_closure is not None
         and permissions.can_approve_closure(user, child),
+        "withdraw_closure": pending_closure is not None
+        and permissions.can_withdraw_closure(user, pending_closure),
         "reopen": permissions.can_reopen(user, child),
         "assign": permissions.can_assign(user, child),
         "transfer": pending_transfer is None

@@ -9,7 +9,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import permissions
 from cases.access import get_case_for_user
 from cases.forms_workflow import CloseForm, DecisionNoteForm, ReopenForm
-from cases.services.closure import approve_closure, close_case, reject_closure, reopen_case
+from cases.models import ClosureStatus
+from cases.services.closure import (
+    approve_closure,
+    close_case,
+    reject_closure,
+    reopen_case,
+    withdraw_closure,
+)
 
 from .workflow_common import button_action, form_action, require
 
@@ -63,6 +70,20 @@ def reject(request, code: str):
         child,
         lambda: reject_closure(child, request.user, note, request=request),
         _("The closure was rejected: the case stays open."),
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, code: str):
+    child = get_case_for_user(request.user, code)
+    pending = child.closure_requests.filter(status=ClosureStatus.PENDING).first()
+    require(pending is None or permissions.can_withdraw_closure(request.user, pending))
+    return button_action(
+        request,
+        child,
+        lambda: withdraw_closure(child, request.user, request=request),
+        _("The request to close the case was withdrawn."),
     )
 
 

@@ -76,7 +76,7 @@ def test_other_county_gets_404_and_changes_nothing(client, worker_tm, persona, r
     child = open_case(worker_tm, risk="high")
     close_case(child, worker_tm, "needs_met", TODAY())
     client.force_login(request.getfixturevalue(persona))
-    for name in ("close", "approve_closure", "reject_closure", "reopen"):
+    for name in ("close", "approve_closure", "reject_closure", "withdraw_closure", "reopen"):
         assert client.post(url(child, name), close_post(reason="x")).status_code == 404
     assert ClosureRequest.objects.get().status == "pending"
     child.refresh_from_db()
@@ -106,3 +106,21 @@ def test_reopen(client, worker_tm):
     # An open case cannot be reopened: 403.
     assert client.get(url(child, "reopen")).status_code == 403
     assert client.put(url(child, "close")).status_code == 405
+
+
+def test_requester_withdraws_the_closure_request(client, worker_tm, coord_tm):
+    child = open_case(worker_tm, risk="high")
+    close_case(child, worker_tm, "needs_met", TODAY())
+    client.force_login(coord_tm)
+    assert client.post(url(child, "withdraw_closure")).status_code == 403
+    client.force_login(worker_tm)
+    assert "Withdraw the request" in client.get(child.get_absolute_url()).content.decode()
+    assert client.get(url(child, "withdraw_closure")).status_code == 405
+    assert client.post(url(child, "withdraw_closure")).status_code == 302
+    assert ClosureRequest.objects.get().status == "withdrawn"
+    assert events(child, "change_case", event="closure_withdrawn").count() == 1
+    child.refresh_from_db()
+    assert child.status == "open"
+    # Nothing left to withdraw: a message.
+    response = client.post(url(child, "withdraw_closure"), follow=True)
+    assert "No request to close this case is waiting." in response.content.decode()
