@@ -149,7 +149,9 @@ def _suggested_from(data) -> str:
     )
 
 
-def _render(request, reg: Registration, *, duplicates=None, status=200, searched=False):
+def _render(
+    request, reg: Registration, *, duplicates=None, status=200, searched=False, checked=False
+):
     form = reg.form
     data = form.data if form.is_bound else None
     context = {
@@ -157,6 +159,7 @@ def _render(request, reg: Registration, *, duplicates=None, status=200, searched
         "children_formset": reg.children,
         "adults_formset": reg.adults,
         "duplicates": duplicates or [],
+        "checked": checked,
         "caregiver_choices": _caregiver_choices(reg, data),
         "caregiver_searched": searched,
         "conditions": CONDITIONS,
@@ -218,7 +221,13 @@ def register(request: HttpRequest) -> HttpResponse:
             duplicates = _duplicates_for(reg.form, request.user) if valid else None
         else:
             _quiet(reg)
-        return _render(request, reg, duplicates=duplicates, searched=action == "find_caregiver")
+        return _render(
+            request,
+            reg,
+            duplicates=duplicates,
+            searched=action == "find_caregiver",
+            checked=duplicates is not None,
+        )
     if not reg.is_valid():
         return _render(request, reg, status=200)
     form = reg.form

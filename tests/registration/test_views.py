@@ -535,3 +535,13 @@ def test_a_post_without_the_hidden_token_says_so_and_saves_nothing(client, worke
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not Child.objects.exists()
+
+
+def test_check_button_reports_duplicates_or_none_without_saving(client, worker_tm):
+    client.force_login(worker_tm)
+    page = client.post("/register/", post_data(action="check")).content.decode()
+    assert "No possible duplicate found." in page
+    _r, existing = save(client)
+    page = client.post("/register/", post_data(action="check")).content.decode()
+    assert existing.code in page and "Possible duplicates" in page
+    assert Child.objects.count() == 1
