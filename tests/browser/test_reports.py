@@ -157,3 +157,32 @@ def test_dashboard_of_the_country_coordinator(people, live_server, browser, clie
     page.locator('svg.chart a[href*="current_county=RO-SV"]').first.click()
     page.wait_for_url("**/cases/?current_county=RO-SV")
     page.screenshot(path=f"{SHOTS}/dashboard-county-link.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_dashboard_of_a_county_coordinator_in_ukrainian(people, live_server, browser, client):
+    worker_tm, worker_sv, _country = people
+    coord = make_user("coord.tm", "county_coordinator", "RO-TM")
+    today = timezone.localdate()
+    for i in range(6):
+        kid(
+            (worker_tm, worker_sv)[i % 2],
+            reg=today - dt.timedelta(days=20 * i),
+            county=("RO-TM", "RO-SV")[i % 2],
+            sex=("female", "male")[i % 3 % 2],
+            age=(4, 11, 16)[i % 3],
+            concerns=(("neglect",), ("lack_of_documentation",), ())[i % 3],
+            seed=200 + i,
+        )
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="uk-UA")
+    _login(context, client, coord, live_server)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="UK").click()
+    page.wait_for_load_state()
+    assert page.locator("svg.chart").count() == 4  # no county chart for one county
+    body = page.locator("main").inner_text()
+    assert "Жіноча" in body or "Чоловіча" in body  # legend of the sex x age chart
+    assert "Suceava" not in body
+    page.screenshot(path=f"{SHOTS}/dashboard-county-uk.png", full_page=True)
