@@ -7,11 +7,8 @@ old preview.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.db import connection, connections, transaction
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from .messages import ImportIssue
 from .models import ImportJob, JobStatus
@@ -71,10 +68,6 @@ def apply_job(job_id: int, user_id: int, request=None) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     user = User.objects.get(pk=user_id)
     progress = _progress_writer(job)
-    context = HistoricalRecords.context
-    had_request = hasattr(context, "request")
-    if not had_request:
-        context.request = SimpleNamespace(user=user)
     try:
         result = run_import(job.sources(), user, request=request, progress=progress)
     except Exception:
@@ -82,8 +75,6 @@ def apply_job(job_id: int, user_id: int, request=None) -> ImportJob:
         job.save(update_fields=["status", "updated_at"])
         raise
     finally:
-        if not had_request:
-            del context.request
         if progress is not None:
             progress.close()
     if result.ok:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from types import SimpleNamespace
 
 from django.core.management.base import BaseCommand, CommandError
-from simple_history.models import HistoricalRecords
 
 from accounts.models import Role, User
 from imports.columns import CAREGIVERS, CHILDREN, REFERRALS
@@ -67,12 +65,7 @@ class Command(BaseCommand):
             except OSError as exc:
                 raise CommandError(f"{path}: {exc.strerror}") from None
         started = time.monotonic()
-        # History rows name the importing user, as they name the browser's user.
-        HistoricalRecords.context.request = SimpleNamespace(user=user)
-        try:
-            result = run_import(sources, user, dry_run=options["dry_run"])
-        finally:
-            del HistoricalRecords.context.request
+        result = run_import(sources, user, dry_run=options["dry_run"])
         for issue in result.issues:
             self.stderr.write(str(issue))
         elapsed = time.monotonic() - started
