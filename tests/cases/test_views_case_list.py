@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -136,6 +137,7 @@ def test_name_search_across_scripts_and_spellings(client, coord_tm, worker_tm):
         assert other.code not in listed(response), query
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
 def test_name_search_tolerates_a_typo_on_postgresql(client, coord_tm, worker_tm):
     target = make_child(
         worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko", name_native=""
@@ -238,10 +240,10 @@ def test_constant_number_of_queries_whatever_the_page_size(
             Child.objects.filter(pk=child.pk).update(assigned_to=worker2_tm)
     client.force_login(coord_tm)
     client.get(URL)  # lookups cached, as in a running server
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(URL, {"per_page": per_page, "q": "a", "risk_level": "low"})
     assert response.status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(URL, {"per_page": per_page})
     assert len(response.context["page"].object_list) == min(per_page, 30)
 
