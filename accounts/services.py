@@ -19,8 +19,11 @@ def create_user(
     organisation: str = "",
     first_name: str = "",
     last_name: str = "",
+    superuser: bool = False,
 ) -> User:
-    """Create a user after checking role, county, uniqueness and password strength."""
+    """Create a user after checking role, county, uniqueness and password strength.
+
+    superuser: may also use the Django admin (lookups, users), with every permission."""
     errors: list[str] = []
     if role not in Role.values:
         errors.append(
@@ -45,6 +48,8 @@ def create_user(
         organisation=organisation,
         first_name=first_name,
         last_name=last_name,
+        is_staff=superuser,
+        is_superuser=superuser,
     )
     try:
         validate_password(password, user)

@@ -43,6 +43,17 @@ def test_creates_a_country_coordinator_without_a_county():
     assert User.objects.get(username="napcra").county is None
 
 
+def test_superuser_flag_gives_the_admin(client):
+    out = add_user("root", "--role", "country_coordinator", "--superuser")
+    root = User.objects.get(username="root")
+    assert root.is_superuser and root.is_staff
+    assert "(superuser)" in out
+    add_user("plain", "--role", "country_coordinator")
+    assert not User.objects.get(username="plain").is_staff
+    client.force_login(root)
+    assert client.get("/admin/accounts/user/").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("args", "password", "message"),
     [
@@ -81,6 +92,7 @@ def _run(*args: str, password: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "primero_ro.test_settings",
+        "LANGUAGE_CODE": "en",  # commands speak the deployment's language; we assert English
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
     }
     env.pop("TEST_DATABASE_NAME", None)

@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, help=", ".join(Role.values))
         parser.add_argument("--county", help="ISO 3166-2:RO code, for example RO-TM")
         parser.add_argument("--organisation", default="")
+        parser.add_argument(
+            "--superuser",
+            action="store_true",
+            help="may also use the Django admin (createsuperuser cannot set a role and county)",
+        )
 
-    def handle(self, *args, username, role, county, organisation, **options):
+    def handle(self, *args, username, role, county, organisation, superuser, **options):
         stdin = options.get("stdin", sys.stdin)
         if stdin.isatty():
             # Typed by a person: do not echo the password on the screen.
@@ -29,8 +34,9 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("No password on standard input.")
         try:
-            user = create_user(username, password, role, county, organisation)
+            user = create_user(username, password, role, county, organisation, superuser=superuser)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         where = f" in {user.county_id}" if user.county_id else ""
-        self.stdout.write(f"Created {user.role} {user.username}{where}.")
+        admin = " (superuser)" if user.is_superuser else ""
+        self.stdout.write(f"Created {user.role} {user.username}{where}{admin}.")
