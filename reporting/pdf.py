@@ -15,6 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -416,6 +417,14 @@ def key_figures(tables: list[Table]) -> list[tuple[str, str, str]]:
     return figures
 
 
+def css_string(text: str) -> SafeString:
+    """A quoted CSS string (for margin boxes), every character that could end it escaped."""
+    escaped = "".join(
+        f"\\{ord(ch):x} " if ch in "\\\"'<>&" or ord(ch) < 32 else ch for ch in str(text)
+    )
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - escaped above
+
+
 def context(document: dict) -> dict:
     threshold = threshold_of(document)
     generated = parse_datetime(document.get("generated_at") or "")
@@ -429,6 +438,11 @@ def context(document: dict) -> dict:
     return {
         "document": document,
         "title": _("Children from Ukraine registered for protection in Romania"),
+        "header_css": css_string(
+            f"{_('Quarterly statistics')} · {period_label(document.get('period', ''))} · "
+            f"{labels.scope_label(document.get('scope'))}"
+        ),
+        "page_css": css_string(_("Page") + " "),
         "subtitle": _("Quarterly statistics"),
         "period": period_label(document.get("period", "")),
         "period_dates": _("%(start)s – %(end)s")

@@ -72,7 +72,7 @@ def test_public_sample_marks_primary_and_secondary_suppression():
 def test_public_report_of_the_engine_says_which_cells_are_withheld_and_why(worker_tm, worker_sv):
     build(worker_tm, worker_sv)
     document = compute_report("2023Q4", None, "public")
-    text = pdf_text(render_pdf(document, "ro"))
+    text = pdf_text(render_pdf(document, "en"))
     suppressed = sum(
         row[f"{m}_suppressed"]
         for table in document["tables"].values()
@@ -95,3 +95,17 @@ def test_full_report_of_the_engine_matches_its_document(worker_tm, worker_sv):
         rf"Children registered\s+{registered['cumulative']}\s+{registered['in_quarter']}", text
     )
     assert "Timiș" in text
+
+
+def test_margin_box_text_cannot_break_out_of_its_css_string():
+    from reporting.pdf import css_string
+
+    assert css_string('Здоров\'я "x" </style>') == '"Здоров\\27 я \\22 x\\22  \\3c /style\\3e "'
+
+
+def test_running_header_names_period_and_scope_on_later_pages():
+    text = pdf_text(render_pdf(full_document(), "en"))
+    pages = text.split("\f")
+    assert len(pages) > 2
+    assert "Quarterly statistics · quarter 4 of 2023 · Romania (national)" in pages[1]
+    assert "Page 2 / " in pages[1]
