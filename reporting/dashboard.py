@@ -92,7 +92,6 @@ def case_counts(user, today: dt.date | None = None) -> dict[str, int]:
         closed=Count("pk", filter=Q(status=CaseStatus.CLOSED)),
         high_risk=Count("pk", filter=open_ & Q(risk_level="high")),
         overdue=Count("pk", filter=open_ & Q(next_follow_up_due__lt=today)),
-        uasc=Count("pk", filter=open_ & Q(uasc_status__in=["separated", "unaccompanied"])),
     )
 
 
