@@ -243,6 +243,48 @@ def update_imported_child(
     return child
 
 
+def _bulk_set_concerns(concerns_of: list[tuple[Child, list[str]]], user) -> None:
+    """What protection_concerns.set() does for a new child, for many at once: the
+    through rows, then a "~" history row holding the snapshot of the concerns (the
+    m2m_changed handler of django-simple-history writes the same)."""
+    from django.apps import apps
+
+    through = Child.protection_concerns.through
+    links = through.objects.bulk_create(
+        [
+            through(child_id=child.pk, protectionconcern_id=code)
+            for child, concerns in concerns_of
+            for code in concerns
+        ],
+        batch_size=CHUNK,
+    )
+    if links and links[0].pk is None:
+        links = list(through.objects.filter(child_id__in=[c.pk for c, _ in concerns_of]))
+    history = Child.history.bulk_history_create(
+        [child for child, _ in concerns_of], batch_size=CHUNK, update=True, default_user=user
+    )
+    if history and history[0].pk is None:
+        history = list(
+            Child.history.filter(id__in=[c.pk for c, _ in concerns_of], history_type="~").order_by(
+                "history_id"
+            )
+        )
+    history_of = {h.id: h for h in history}
+    m2m_history = apps.get_model("cases", "HistoricalChild_protection_concerns")
+    m2m_history.objects.bulk_create(
+        [
+            m2m_history(
+                history=history_of[link.child_id],
+                id=link.pk,
+                child_id=link.child_id,
+                protectionconcern_id=link.protectionconcern_id,
+            )
+            for link in links
+        ],
+        batch_size=CHUNK,
+    )
+
+
 def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
     """register_child for many children at once: the same Child rows (built by
     register_child's own helpers and rules), the same "+" history rows (and a "~" one
@@ -303,9 +345,8 @@ def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
         )
         for child in children:
             child.pk = ids[child.record_ref]
-    for child, concerns in concerns_of:
-        child._history_user = user
-        child.protection_concerns.set(concerns)
+    if concerns_of:
+        _bulk_set_concerns(concerns_of, user)
     ip = client_ip(request)
     AuditEvent.objects.bulk_create(
         [
