@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from audit.log import record
 from audit.models import Action
 from cases.filters import (
+    CODE_RE,
     DEFAULT_PAGE_SIZE,
     DEFAULT_SORT,
     PAGE_SIZES,
@@ -23,6 +24,8 @@ from cases.models import Child
 
 # Query-string keys that are not filters: changing them is not a new search.
 _NOT_FILTERS = {"page", "per_page", "sort"}
+# A name search lists at most this many of the closest matches.
+SEARCH_LIMIT = 2000
 # Filters folded away under "More filters" unless in use.
 _MORE_FILTERS = (
     "uasc_status",
@@ -57,12 +60,20 @@ def case_list(request):
     qs = sort_cases(filterset.qs, sort, searching=searching)
     # A deferred join: page through ids only (an index-only scan, even deep in the list),
     # then read the 10-100 rows of the page by primary key.
-    paginator = Paginator(qs.values_list("pk", flat=True), _page_size(request))
+    ids_qs = qs.values_list("pk", flat=True)
+    truncated = False
+    if searching:
+        # One trigram scan instead of two (COUNT, then the page): the ids of the closest
+        # matches, ranked, read once.
+        ids_qs = list(ids_qs[: SEARCH_LIMIT + 1])
+        truncated = len(ids_qs) > SEARCH_LIMIT
+        ids_qs = ids_qs[:SEARCH_LIMIT]
+    paginator = Paginator(ids_qs, _page_size(request))
     page = paginator.get_page(request.GET.get("page"))
     ids = list(page.object_list)
     rows = Child.objects.filter(pk__in=ids).select_related("current_county", "assigned_to")
     by_id = {child.pk: child for child in rows}
-    page.object_list = [by_id[pk] for pk in ids]
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
 
     if bound and request.GET.get("page", "1") in ("", "1"):
         q = (
@@ -71,10 +82,10 @@ def case_list(request):
             else ""
         )
         details = {"filters": filterset.active_filters(), "results": paginator.count}
+        if truncated:
+            details["truncated"] = True
         if q:
             # The kind of search only: a typed name is personal data, a case code is not.
-            from cases.filters import CODE_RE
-
             if CODE_RE.match(q):
                 details["case_code"] = q.upper()
             else:
@@ -98,6 +109,8 @@ def case_list(request):
         "page_size": paginator.per_page,
         "searching": searching,
         "bound": bound,
+        "truncated": truncated,
+        "search_limit": SEARCH_LIMIT,
         "more_filters_used": any(request.GET.get(k) for k in _MORE_FILTERS),
     }
     return render(request, "cases/case_list.html", context)

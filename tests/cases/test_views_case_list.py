@@ -256,3 +256,16 @@ def test_labels_follow_the_language(client, coord_tm, worker_tm):
     body = response.content.decode()
     assert 'class="risk risk-low"' in body
     assert "Scăzut" in body
+
+
+def test_a_name_search_lists_at_most_the_closest_matches(client, coord_tm, worker_tm, monkeypatch):
+    from cases.views import case_list
+
+    for seed in range(4):
+        make_child(worker_tm, seed=seed, first_name="Taras", last_name="Bondarenko")
+    monkeypatch.setattr(case_list, "SEARCH_LIMIT", 3)
+    client.force_login(coord_tm)
+    response = client.get(URL, {"q": "Bondarenko"})
+    assert len(listed(response)) == 3
+    assert "More than 3 cases match" in response.content.decode()
+    assert AuditEvent.objects.get(action="search").details["results"] == 3
