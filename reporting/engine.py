@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import (
     Case,
     CharField,
@@ -242,22 +244,19 @@ class _Counter:
             .values("caregiver_id")
             .annotate(first=Min("registration_date"))
         )
-        cumulative = per_caregiver.count()
-        in_quarter = per_caregiver.filter(first__gte=self.start).count()
-        return cumulative, in_quarter
+        counts = per_caregiver.aggregate(
+            cumulative=Count("caregiver_id"),
+            in_quarter=Count("caregiver_id", filter=Q(first__gte=self.start)),
+        )
+        return counts["cumulative"], counts["in_quarter"]
 
     def children_referred(self) -> tuple[int, int]:
-        # Children (cases) with at least one referral on or before the end / in the quarter.
-        referrals = Referral.objects.filter(referred_on__lte=self.end).order_by()
-        cases = self.children().filter(anonymous=False)
+        """Cases with at least one referral on or before the end / in the quarter (one
+        join: the aggregate's condition applies to the referral rows of the filter)."""
+        cases = self.children().filter(anonymous=False, referrals__referred_on__lte=self.end)
         counts = cases.aggregate(
-            cumulative=Count("pk", filter=Q(Exists(referrals.filter(child_id=OuterRef("pk"))))),
-            in_quarter=Count(
-                "pk",
-                filter=Q(
-                    Exists(referrals.filter(child_id=OuterRef("pk"), referred_on__gte=self.start))
-                ),
-            ),
+            cumulative=Count("pk", distinct=True),
+            in_quarter=Count("pk", distinct=True, filter=Q(referrals__referred_on__gte=self.start)),
         )
         return counts["cumulative"], counts["in_quarter"]
 
@@ -417,15 +416,38 @@ def compute_tables(
     counter = _Counter(period, county)
     names = [n for n in TABLES if names is None or n in names]
     tables = {}
-    for i, name in enumerate(names, start=1):
-        dimensions = TABLES[name]
-        rows = getattr(counter, name)()
-        if name != "totals":
-            rows.sort(key=_sort_key(dimensions))
-        tables[name] = {"dimensions": list(dimensions), "rows": rows}
-        if progress is not None:
-            progress(i, len(names))
+    with _without_jit():
+        for i, name in enumerate(names, start=1):
+            dimensions = TABLES[name]
+            rows = getattr(counter, name)()
+            if name != "totals":
+                rows.sort(key=_sort_key(dimensions))
+            tables[name] = {"dimensions": list(dimensions), "rows": rows}
+            if progress is not None:
+                progress(i, len(names))
     return tables
+
+
+@contextmanager
+def _without_jit():
+    """PostgreSQL compiles these aggregates with JIT once their estimated cost is high,
+    which at 35,000 cases takes seconds longer than running them (measured by
+    bench/report_bench.py). Switch it off for the report's queries, then restore it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit')")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SET jit = off")
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('jit', %s, false)", [previous])
+        except DatabaseError:
+            pass  # an aborted transaction: its rollback restores the setting anyway
 
 
 # The notes of the public documents computed by this process, so that the PDF rendered
