@@ -411,3 +411,18 @@ def test_summary_wrong_method_is_405(client, worker_tm):
     referral = _referral(worker_tm)
     client.force_login(worker_tm)
     assert client.post(_url("summary", referral)).status_code == 405
+
+
+def test_case_page_shows_each_referral_with_the_dates_of_its_changes(client, worker_tm):
+    referral = _referral(worker_tm, days_ago=20)
+    other = services.create_referral(
+        referral.child, worker_tm, service_type="education", referred_on=TODAY
+    )
+    services.accept_referral(other, worker_tm, on=TODAY)
+    services.complete_referral(other, worker_tm, on=TODAY)
+    client.force_login(worker_tm)
+    response = client.get(referral.child.get_absolute_url())
+    page = response.content.decode()
+    assert "pending too long" in page
+    assert "accepted " in page and "service provided " in page
+    assert referral.code in page and other.code in page
