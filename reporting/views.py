@@ -12,6 +12,7 @@ import json
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -122,8 +123,14 @@ class ReportRequestForm(forms.Form):
         return cleaned
 
 
+def language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def _list_context(request, form):
-    reports = reports_visible_to(request.user)[:50]
+    reports = list(reports_visible_to(request.user)[:50])
+    for report in reports:
+        report.language_name = language_name(report.language)
     return {"form": form, "reports": reports}
 
 
@@ -174,6 +181,7 @@ def _status_context(snapshot):
         "stuck": is_stuck(snapshot),
         "formats": list(FORMATS) if snapshot.status == JobStatus.DONE else [],
         "scope_label": labels.scope_label(snapshot.scope),
+        "language_name": language_name(snapshot.language),
     }
 
 

@@ -62,6 +62,7 @@ def test_country_coordinator_sees_every_report_and_the_request_form(client, coun
     assert timis.get_absolute_url() in page
     assert 'name="period"' in page and 'value="2023Q4"' in page
     assert 'value="RO-SV"' in page  # any county may be chosen
+    assert "<td>Romanian</td>" in page  # the language of each report, in words
 
 
 def test_county_coordinator_sees_only_their_county(client, coord_tm):
