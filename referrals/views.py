@@ -267,6 +267,11 @@ def refer(request, case_code: str):
             "service_type": service_type,
             "options": options,
             "consent": consent,
+            # Registration may already have opened one (services_needed): say so.
+            "open_same_service": child.referrals.filter(
+                service_type=service_type,
+                status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED],
+            ).select_related("provider"),
         },
     )
 

@@ -426,3 +426,14 @@ def test_case_page_shows_each_referral_with_the_dates_of_its_changes(client, wor
     assert "pending too long" in page
     assert "accepted " in page and "service provided " in page
     assert referral.code in page and other.code in page
+
+
+def test_refer_page_points_to_an_open_referral_to_the_same_service(client, worker_tm):
+    child = _child(worker_tm, services_needed=["mhpss"])
+    existing = Referral.objects.get(child=child)
+    client.force_login(worker_tm)
+    page = client.get(_refer_url(child, "mhpss")).content.decode()
+    assert "already has an open referral to this service" in page
+    assert existing.code in page
+    page = client.get(_refer_url(child, "health")).content.decode()
+    assert "already has an open referral" not in page
