@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,24 @@ class Role(models.TextChoices):
     FIELD_WORKER = "field_worker", _("Field worker")
     COUNTY_COORDINATOR = "county_coordinator", _("County coordinator")
     COUNTRY_COORDINATOR = "country_coordinator", _("Country coordinator")
+
+
+class UserQuerySet(models.QuerySet):
+    def manageable_by(self, user) -> UserQuerySet:
+        """The users whom `user` may manage (roles.md, "manage users"): the only place that
+        knows it. County coordinators: the field workers of their county; the country
+        coordinator: everyone; field workers: nobody."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_country_coordinator:
+            return self
+        if user.is_county_coordinator and user.county_id:
+            return self.filter(role=Role.FIELD_WORKER, county_id=user.county_id)
+        return self.none()
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    """Django's UserManager (create_user, create_superuser) with UserQuerySet's methods."""
 
 
 class User(AbstractUser):
@@ -25,6 +44,8 @@ class User(AbstractUser):
         related_name="users",
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+
+    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -64,3 +85,21 @@ class User(AbstractUser):
         if self.is_country_coordinator:
             return True
         return self.is_county_coordinator and county_code == self.county_id
+
+    @property
+    def may_manage_users(self) -> bool:
+        return self.is_active and self.is_coordinator
+
+    def grantable_roles(self) -> list[str]:
+        """Roles this user may give to a user they create or edit."""
+        if self.is_country_coordinator:
+            return list(Role.values)
+        if self.is_county_coordinator:
+            return [Role.FIELD_WORKER.value]
+        return []
+
+    def may_grant(self, role: str, county_code: str | None) -> bool:
+        """May this user create or edit a user with this role in this county?"""
+        if role not in self.grantable_roles():
+            return False
+        return self.is_country_coordinator or (bool(county_code) and county_code == self.county_id)

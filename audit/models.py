@@ -19,6 +19,7 @@ class Action(models.TextChoices):
     REPORT_DOWNLOAD = "report_download", _("Downloaded a report")
     REFERRAL = "referral", _("Referral")
     LOGIN = "login", _("Logged in")
+    USER_CHANGE = "user_change", _("Changed a user account")
 
 
 class AuditEventQuerySet(models.QuerySet):
