@@ -1,3 +1,4 @@
+import datetime as dt
 import random
 
 from django.core.management.base import BaseCommand
@@ -6,6 +7,9 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.demo import synthetic_child
+from cases.services.closure import close_case
+from cases.services.followups import record_follow_up
+from referrals.demo import seed_providers
 from registration.services import register_child
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the local demo on purpose
@@ -47,6 +51,7 @@ class Command(BaseCommand):
         admin.set_password(DEMO_PASSWORD)
         admin.save()
 
+        seed_providers()
         rng = random.Random(seed)
         today = timezone.localdate()
         workers = {
@@ -62,8 +67,29 @@ class Command(BaseCommand):
             child = register_child(synthetic_child(rng, county, today), worker)
             child.assigned_to = worker
             child.save(update_fields=["assigned_to"])
+            self._case_life(child, worker, rng, today)
         self._print_users()
         self.stdout.write(f"Demo data created: {len(users) + 1} users, {children} children.")
+
+    def _case_life(self, child, worker, rng, today):
+        """Follow-ups and closures through the real services, so the demo has history."""
+        due = child.next_follow_up_due
+        while due is not None and due <= today and rng.random() < 0.7:
+            record_follow_up(
+                child, worker, due, rng.choice(["home_visit", "phone"]), "", child.risk_level
+            )
+            child.refresh_from_db()
+            due = child.next_follow_up_due
+        if (today - child.registration_date).days > 90 and rng.random() < 0.45:
+            reason = rng.choices(
+                ["left_romania", "returned_ukraine", "needs_met", "lost_contact", "turned_18"],
+                weights=[35, 25, 25, 10, 5],
+            )[0]
+            latest = child.follow_ups.order_by("-done_on").values_list("done_on", flat=True).first()
+            closed_on = min(
+                today, (latest or child.registration_date) + dt.timedelta(days=rng.randrange(1, 30))
+            )
+            close_case(child, worker, reason, closed_on)
 
     def _print_users(self):
         self.stdout.write(f"Demo users (password for all: {DEMO_PASSWORD}):")
