@@ -83,11 +83,6 @@ def assignable_users(viewer: User):
     return qs.order_by("last_name", "first_name", "username")
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
-
-
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -104,9 +99,9 @@ class CaseFilter(django_filters.FilterSet):
     protection_concern = django_filters.ChoiceFilter(
         field_name="protection_concerns", label=_("Protection concern")
     )
-    assigned_to = django_filters.ModelChoiceFilter(
-        queryset=User.objects.none(), label=_("Assigned worker")
-    )
+    # Plain choices read once per request (not a ModelChoiceField, whose rendering and
+    # validation query the users again).
+    assigned_to = django_filters.ChoiceFilter(label=_("Assigned worker"))
     registered_from = django_filters.DateFilter(
         field_name="registration_date",
         lookup_expr="gte",
@@ -165,8 +160,11 @@ class CaseFilter(django_filters.FilterSet):
             "assigned_to",
         ):
             self.filters[name].extra["empty_label"] = _("All")
-        self.filters["assigned_to"].queryset = assignable_users(user)
-        self.filters["assigned_to"].field_class = UserChoiceField
+        users = list(assignable_users(user))
+        self._usernames = {str(u.pk): u.username for u in users}
+        self.filters["assigned_to"].extra["choices"] = [
+            (str(u.pk), u.get_full_name() or u.username) for u in users
+        ]
 
     def filter_q(self, qs, name, value):
         value = (value or "").strip()
@@ -193,7 +191,7 @@ class CaseFilter(django_filters.FilterSet):
                 continue
             used[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if data.get("assigned_to"):
-            used["assigned_to"] = data["assigned_to"].username
+            used["assigned_to"] = self._usernames.get(data["assigned_to"], "")
         return used
 
 
