@@ -57,7 +57,9 @@
     Object.keys(conditions).forEach(function (name) { show(name, holds(conditions[name])); });
     var picked = value("existing_caregiver") !== "";
     var unaccompanied = value("uasc_status") === "unaccompanied";
-    CAREGIVER_PERSON.forEach(function (name) { if (!unaccompanied) show(name, !picked); });
+    CAREGIVER_PERSON.forEach(function (name) {
+      if (holds(conditions[name])) show(name, !picked);
+    });
     var block = document.getElementById("caregiver-block");
     if (block) block.hidden = unaccompanied || !consented;
     personal.forEach(function (name) { if (!consented) show(name, false); });
@@ -128,14 +130,26 @@
     });
     return fields;
   }
-  function saveDraft() {
-    // While the banner offers an older draft back, that draft is not overwritten.
-    if (banner && !banner.hidden) return;
+  // Drafts are kept per form (by its submission token), a few at most: an older draft
+  // offered back is not overwritten by a new form typed meanwhile.
+  function readDrafts() {
     try {
-      localStorage.setItem(DRAFT_KEY, JSON.stringify({
-        token: value("submission_token"), saved: Date.now(), fields: collect()
-      }));
+      var all = JSON.parse(localStorage.getItem(DRAFT_KEY) || "{}");
+      return all && typeof all === "object" && !Array.isArray(all) ? all : {};
+    } catch (e) { return {}; }
+  }
+  function writeDrafts(all) {
+    var tokens = Object.keys(all).sort(function (a, b) { return all[b].saved - all[a].saved; });
+    tokens.slice(5).forEach(function (t) { delete all[t]; });
+    try {
+      if (Object.keys(all).length) localStorage.setItem(DRAFT_KEY, JSON.stringify(all));
+      else localStorage.removeItem(DRAFT_KEY);
     } catch (e) { /* storage full or disabled: the form still works */ }
+  }
+  function saveDraft() {
+    var all = readDrafts();
+    all[value("submission_token")] = { saved: Date.now(), fields: collect() };
+    writeDrafts(all);
   }
   function restore(draft) {
     var byName = {};
@@ -167,17 +181,30 @@
     refresh();
   }
 
-  var stored = null;
-  try { stored = JSON.parse(localStorage.getItem(DRAFT_KEY) || "null"); } catch (e) { stored = null; }
+  var drafts = readDrafts();
   var freshPage = !document.querySelector("#registration-form .has-error, .message.error");
-  var sameForm = stored && stored.token === value("submission_token");
-  if (stored && stored.fields && freshPage && !sameForm && banner) {
+  var others = Object.keys(drafts).filter(function (t) { return t !== value("submission_token"); })
+    .sort(function (a, b) { return drafts[b].saved - drafts[a].saved; });
+  if (others.length && freshPage && banner) {
+    var offered = others[0];
     banner.hidden = false;
     document.getElementById("draft-restore").addEventListener("click", function () {
-      restore(stored); banner.hidden = true; saveDraft();
+      var draft = drafts[offered];
+      var all = readDrafts();
+      delete all[offered];
+      delete all[value("submission_token")];
+      writeDrafts(all);
+      // The restored form keeps its own token: if it was saved before the connection
+      // dropped, saving it again returns that record instead of a second one.
+      restore(draft);
+      banner.hidden = true;
+      saveDraft();
     });
     document.getElementById("draft-discard").addEventListener("click", function () {
-      localStorage.removeItem(DRAFT_KEY); banner.hidden = true;
+      var all = readDrafts();
+      delete all[offered];
+      writeDrafts(all);
+      banner.hidden = true;
     });
   }
 

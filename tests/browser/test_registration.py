@@ -141,6 +141,8 @@ def test_register_a_family_of_three(
     assert children[0].caregiver.phone == "+380671234567"
     assert all(c.first_follow_up_due == TODAY + dt.timedelta(days=60) for c in children)
     assert not PendingSibling.objects.filter(registered_child=None).exists()
+    # Each confirmation cleared the draft of its form.
+    assert tablet.evaluate("localStorage.getItem('registration-draft')") is None
     tablet.goto(f"{live_server.url}/register/done/{children[-1].code}/")
     expect(tablet.locator("#registration-done")).to_contain_text(low)
 
