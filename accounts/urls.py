@@ -11,3 +11,16 @@ urlpatterns = [
         name="password_change_done",
     ),
 ]
+
+# User management in the browser (accounts/views_users.py).
+from . import views_users  # noqa: E402
+
+urlpatterns += [
+    path("users/", views_users.user_list, name="user_list"),
+    path("users/new/", views_users.user_create, name="user_create"),
+    path("users/<str:username>/", views_users.user_detail, name="user_detail"),
+    path("users/<str:username>/edit/", views_users.user_edit, name="user_edit"),
+    path("users/<str:username>/active/", views_users.user_set_active, name="user_set_active"),
+    path("users/<str:username>/password/", views_users.user_password, name="user_password"),
+    path("users/<str:username>/unlock/", views_users.user_unlock, name="user_unlock"),
+]
