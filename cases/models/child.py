@@ -56,7 +56,17 @@ class ChildQuerySet(models.QuerySet):
         ).values("content_object_id")
         if user.is_county_coordinator:
             return qs.filter(Q(current_county_id=user.county_id) | Q(pk__in=shared))
-        return qs.filter(Q(created_by=user) | Q(assigned_to=user) | Q(pk__in=shared))
+        # A worker keeps the cases they registered, until the family moves to another
+        # county: then the old county loses access (issue 4), the worker included.
+        from .transfer import Transfer
+
+        moved_away = Transfer.objects.filter(
+            status="accepted", from_county_id=user.county_id
+        ).values("child_id")
+        registered = Q(created_by=user) & (
+            Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away)
+        )
+        return qs.filter(registered | Q(assigned_to=user) | Q(pk__in=shared))
 
     def open(self) -> ChildQuerySet:
         return self.filter(status=CaseStatus.OPEN)

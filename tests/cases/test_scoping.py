@@ -62,3 +62,16 @@ def test_inactive_user_sees_nothing(worker_tm):
     worker_tm.is_active = False
     worker_tm.save()
     assert codes(worker_tm) == set()
+
+
+def test_registering_worker_loses_the_case_when_the_family_moves_to_another_county(
+    worker_tm, worker_sv, country
+):
+    from cases.services.transfer import transfer_case
+
+    case = make_child(worker_tm, seed=1)
+    border = make_child(worker_sv, county="RO-SV", seed=2, current_county="RO-TM")
+    transfer_case(case, country, "RO-SV")
+    assert case.code not in codes(worker_tm)
+    # Registered at the border for a family living elsewhere: still the worker's own.
+    assert border.code in codes(worker_sv)

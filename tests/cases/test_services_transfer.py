@@ -56,8 +56,8 @@ def test_accept_without_worker_clears_the_assignment(coord_tm, worker_tm, worker
     child.refresh_from_db()
     assert child.assigned_to is None
     assert not visible(worker2_tm, child)
-    # roles.md: a field worker keeps the cases they registered.
-    assert visible(worker_tm, child)
+    # Issue 4: the old county loses access, the worker who registered the case included.
+    assert not visible(worker_tm, child)
 
 
 def test_refuse_leaves_the_case_where_it_is(worker_tm, coord_tm, coord_sv):
