@@ -14,7 +14,6 @@ from audit.models import Action
 from cases.filters import (
     CODE_RE,
     DEFAULT_PAGE_SIZE,
-    DEFAULT_SORT,
     PAGE_SIZES,
     SORTS,
     CaseFilter,
@@ -33,8 +32,6 @@ _MORE_FILTERS = (
     "assigned_to",
     "registered_from",
     "registered_to",
-    "sort",
-    "per_page",
 )
 
 
@@ -103,7 +100,7 @@ def case_list(request):
         "today": timezone.localdate(),
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
-        "sort": sort if sort in SORTS else ("" if searching else DEFAULT_SORT),
+        "sort": sort if sort in SORTS else "",
         "sorts": [(key, label) for key, (label, _order) in SORTS.items()],
         "page_sizes": PAGE_SIZES,
         "page_size": paginator.per_page,
@@ -111,6 +108,10 @@ def case_list(request):
         "bound": bound,
         "truncated": truncated,
         "search_limit": SEARCH_LIMIT,
-        "more_filters_used": any(request.GET.get(k) for k in _MORE_FILTERS),
+        "more_filters_used": (
+            any(request.GET.get(k) for k in _MORE_FILTERS)
+            or sort in SORTS
+            or paginator.per_page != DEFAULT_PAGE_SIZE
+        ),
     }
     return render(request, "cases/case_list.html", context)

@@ -269,3 +269,16 @@ def test_a_name_search_lists_at_most_the_closest_matches(client, coord_tm, worke
     assert len(listed(response)) == 3
     assert "More than 3 cases match" in response.content.decode()
     assert AuditEvent.objects.get(action="search").details["results"] == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_search_from_the_form_lists_the_closest_names_first(client, coord_tm, worker_tm):
+    exact = make_child(worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko")
+    close = make_child(worker_tm, seed=2, first_name="Oleksandr", last_name="Shevchuk")
+    Child.objects.filter(pk=exact.pk).update(registration_date=dt.date(2022, 5, 1))
+    Child.objects.filter(pk=close.pk).update(registration_date=dt.date(2023, 5, 1))
+    client.force_login(coord_tm)
+    # The form always sends its order and page size; the default order is by closeness.
+    response = client.get(URL, {"q": "Oleksandr Shevchenko", "sort": "", "per_page": "25"})
+    assert [c.code for c in response.context["page"].object_list][0] == exact.code
+    assert "open" not in response.content.decode().split("more-filters")[1][:20]
