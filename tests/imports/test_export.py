@@ -173,3 +173,18 @@ def test_anonymous_records_are_not_exported(client, country):
     client.force_login(country)
     rows = _rows(_unzip(client.get(reverse("imports:export_csv")).content)["children"])
     assert rows == []
+
+
+@pytest.mark.django_db
+def test_export_links_keep_the_filters_for_coordinators_only(rf, coord_tm, worker_tm):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/cases/", {"status": "open", "risk_level": "high"})
+    request.user = coord_tm
+    html = render_to_string("imports/_export_links.html", {"user": coord_tm}, request=request)
+    assert reverse("imports:export_csv") + "?status=open&amp;risk_level=high" in html
+    assert reverse("imports:export_xlsx") in html
+    request.user = worker_tm
+    assert "export" not in render_to_string(
+        "imports/_export_links.html", {"user": worker_tm}, request=request
+    )
