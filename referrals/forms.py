@@ -14,6 +14,12 @@ from .models import ServiceProvider
 ALL = _("All")
 
 
+def _date_input() -> forms.DateInput:
+    # <input type="date"> only takes ISO dates: without a fixed format the value would be
+    # localised (26.11.2026 in Romanian and Ukrainian) and the browser would show it empty.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def _with_blank(choices):
     return [("", ALL), *choices]
 
@@ -98,9 +104,7 @@ class ReferralForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    referred_on = forms.DateField(
-        label=_("Referral date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    referred_on = forms.DateField(label=_("Referral date"), widget=_date_input())
 
     def __init__(self, *args, providers=None, consent=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,7 +134,7 @@ class SetProviderForm(forms.Form):
 
 
 class StatusDateForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=_date_input())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,9 +37,14 @@ def offering(qs, service_type: str):
     """Providers of qs that offer service_type (JSON containment, with a SQLite fallback)."""
     if connection.features.supports_json_field_contains:
         return qs.filter(service_types__contains=[service_type])
-    return qs.filter(
-        pk__in=[p.pk for p in qs.only("pk", "service_types") if service_type in p.service_types]
-    )
+    return offering_without_json_contains(qs, service_type)
+
+
+def offering_without_json_contains(qs, service_type: str):
+    """The SQLite fallback of offering(). values_list() ignores select_related(), which
+    only() would refuse to combine with (the refer page runs on a select_related qs)."""
+    pks = [pk for pk, types in qs.values_list("pk", "service_types") if service_type in types]
+    return qs.filter(pk__in=pks)
 
 
 @dataclass

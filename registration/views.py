@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.log import record
+from audit.models import Action
 from cases import rules
 from cases.models import Child
 from cases.names import name_key, name_similarity
@@ -200,6 +202,15 @@ def register(request: HttpRequest) -> HttpResponse:
                     household_id=source.household_id,
                     registered_child__isnull=True,
                 ).first()
+            # The pre-filled form shows the previous child's case (names, caregiver,
+            # address): a look at a case, audited like the case page (roles.md).
+            record(
+                request.user,
+                Action.VIEW_CASE,
+                obj=source,
+                request=request,
+                page="registration_prefill",
+            )
             initial.update(prefill.initial_from(source, sibling))
             adults = prefill.adults_initial(source) or None
         reg = Registration(request.user, initial=initial, adults=adults)
@@ -288,6 +299,8 @@ def done(request: HttpRequest, code: str) -> HttpResponse:
     )
     if child is None:
         raise Http404
+    # The confirmation shows the case (name, caregiver, risk): audited like the case page.
+    record(request.user, Action.VIEW_CASE, obj=child, request=request, page="registration_done")
     pending, household_children = [], []
     if child.household_id:
         pending = list(
