@@ -243,6 +243,31 @@ def update_imported_child(
     return child
 
 
+def _bulk_create_with_history(objs: list, model, user) -> list:
+    """bulk_create_with_history, with the history rows copied by the database itself on
+    PostgreSQL (INSERT ... SELECT from the rows just inserted): the same "+" rows that
+    django-simple-history writes, without building a second model instance per row."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objs, model, batch_size=CHUNK, default_user=user)
+        return objs
+    model.objects.bulk_create(objs, batch_size=CHUNK)
+    history = model.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in history.tracked_fields)
+    # Table and column names come from the models; every value is a parameter.
+    target, source = quote(history._meta.db_table), quote(model._meta.db_table)
+    extra = "history_date, history_change_reason, history_type, history_user_id"
+    sql = f"INSERT INTO {target} ({columns}, {extra}) SELECT {columns}, %s, NULL, '+', %s FROM {source} WHERE id = ANY(%s) ORDER BY id"  # noqa: S608
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for i in range(0, len(objs), CHUNK * 10):
+            cursor.execute(sql, [now, user.pk, [o.pk for o in objs[i : i + CHUNK * 10]]])
+    return objs
+
+
 def _bulk_set_concerns(concerns_of: list[tuple[Child, list[str]]], user) -> None:
     """What protection_concerns.set() does for a new child, for many at once: the
     through rows, then a "~" history row holding the snapshot of the concerns (the
@@ -336,7 +361,7 @@ def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
         children.append(child)
         if concerns:
             concerns_of.append((child, concerns))
-    bulk_create_with_history(children, Child, batch_size=CHUNK, default_user=user)
+    _bulk_create_with_history(children, Child, user)
     if children and children[0].pk is None:  # backends that do not return primary keys
         ids = dict(
             Child.objects.filter(record_ref__in=[c.record_ref for c in children]).values_list(
@@ -436,7 +461,7 @@ class _Applier:
                 counts.unchanged += 1
             self.caregivers[ref] = cg
         if self.write and new:
-            bulk_create_with_history(new, Caregiver, batch_size=CHUNK, default_user=self.user)
+            _bulk_create_with_history(new, Caregiver, self.user)
             if new[0].pk is None:  # backends that do not return primary keys
                 by_ref = dict(
                     Caregiver.objects.filter(

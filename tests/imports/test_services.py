@@ -48,6 +48,12 @@ def test_import_creates_records_like_the_browser(country):
     # One caregiver and one household shared by the two children.
     assert Caregiver.objects.count() == 1
     assert child.caregiver.caregiver_ref == "CG-1"
+    created = child.caregiver.history.get()
+    assert (created.history_type, created.history_user, created.first_name) == (
+        "+",
+        country,
+        "Iryna",
+    )
     assert Household.objects.get().children.count() == 2
     # Referrals come from referrals.csv and move the case to "referred".
     assert list(child.referrals.values_list("service_type", "status")) == [("health", "pending")]
