@@ -76,3 +76,31 @@ def test_worker_refers_a_child_in_two_clicks(lookups_loaded, live_server, browse
     assert page.get_by_text("Centrul Timiș MHPSS").count() == 0
     page.screenshot(path=f"{SHOTS}/referrals-no-consent.png", full_page=True)
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_worker_refers_in_two_clicks_in_romanian(lookups_loaded, live_server, browser, client):
+    # The referral date comes pre-filled in every language (a localised value left the
+    # date input empty in Romanian and Ukrainian, and the browser refused the submit).
+    worker = make_user("worker.tm", "field_worker", "RO-TM")
+    provider = make_provider("RO-TM", ("mhpss",), name="Centrul Timiș MHPSS")
+    child = make_child(worker, consent_share_providers=True, services_needed=[])
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    _login(context, client, worker, live_server)
+    context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ro", "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(live_server.url + child.get_absolute_url())
+    panel = page.locator("#referrals")
+    panel.locator("select[name=service_type]").select_option("mhpss")
+    panel.locator("button[type=submit]").click()  # click 1
+    page.get_by_label("Centrul Timiș MHPSS").check()
+    page.screenshot(path=f"{SHOTS}/qa35-referrals-confirm-ro.png", full_page=True)
+    page.locator("#referral-form button[type=submit]").click()  # click 2
+    page.wait_for_url(live_server.url + child.get_absolute_url())
+    referral = Referral.objects.get(child=child)
+    assert referral.provider == provider
+    assert "Centrul Timiș MHPSS" in panel.inner_text()
+    context.close()

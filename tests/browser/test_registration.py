@@ -219,3 +219,31 @@ def test_out_of_county_worker_sees_a_duplicate_warning_without_details(
     assert "Oleksandr" not in panel.inner_text()
     panel.scroll_into_view_if_needed()
     tablet.screenshot(path=f"{SHOTS}/registration-duplicate-other-county.png")
+
+
+def test_log_out_forgets_the_drafts_but_an_expired_session_keeps_them(
+    lookups_loaded, tablet, live_server, client, worker_tm
+):
+    # Tablets at border points are shared: "Log out" must not leave a family's data behind.
+    login(tablet, live_server, client, worker_tm)
+    tablet.goto(f"{live_server.url}/register/")
+    tablet.fill('[name="first_name"]', "Sofiia")
+    tablet.fill('[name="interviewer_notes"]', "Sleeps at the transit centre")
+    tablet.wait_for_function("localStorage.getItem('registration-draft') !== null")
+    tablet.get_by_role("button", name="Log out").click()
+    tablet.wait_for_load_state()
+    assert tablet.evaluate("localStorage.getItem('registration-draft')") is None
+    login(tablet, live_server, client, worker_tm)
+    tablet.goto(f"{live_server.url}/register/")
+    expect(tablet.locator("#draft-banner")).to_be_hidden()
+    tablet.screenshot(path=f"{SHOTS}/qa35-registration-after-logout.png")
+
+    # An expiry is not a logout: the draft stays (the other test restores it).
+    tablet.fill('[name="first_name"]', "Maksym")
+    tablet.wait_for_function(
+        "(localStorage.getItem('registration-draft') || '').includes('Maksym')"
+    )
+    tablet.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    tablet.goto(f"{live_server.url}/register/")
+    expect(tablet).to_have_url(re.compile(r"/accounts/login/"))
+    assert "Maksym" in tablet.evaluate("localStorage.getItem('registration-draft')")
