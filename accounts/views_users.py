@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -178,6 +179,9 @@ def user_password(request, username: str):
         except ValidationError as exc:
             form.add_error("new_password2", exc.messages)
         else:
+            if target.pk == request.user.pk:
+                # The country coordinator on their own page: keep this session open.
+                update_session_auth_hash(request, target)
             messages.success(
                 request,
                 _("New password set for %(username)s: give it to them in person.")

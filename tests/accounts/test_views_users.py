@@ -436,6 +436,23 @@ def test_coordinator_sets_a_new_password(client, coord_tm, worker_tm):
     assert STRONG not in str(event.details)
 
 
+def test_the_other_users_sessions_end_but_not_the_coordinators_own(client, country, worker_tm):
+    from django.test import Client
+
+    worker_client = Client()
+    worker_client.force_login(worker_tm)
+    client.force_login(country)
+    client.post(USERS + "worker.tm/password/", {"new_password1": STRONG, "new_password2": STRONG})
+    assert worker_client.get("/").status_code == 302
+    own = client.post(
+        USERS + "country/password/", {"new_password1": STRONG, "new_password2": STRONG}
+    )
+    assert own.status_code == 302
+    assert client.get(USERS).status_code == 200  # still logged in
+    country.refresh_from_db()
+    assert country.check_password(STRONG)
+
+
 def test_weak_new_password_is_refused_next_to_the_field(client, coord_tm, worker_tm):
     client.force_login(coord_tm)
     response = client.post(
