@@ -456,11 +456,16 @@ class RegistrationForm(forms.Form):
                 "entry_date", _("The date of entry cannot be after the date of the interview.")
             )
         dob = data.get("date_of_birth")
+        # A wrong interview date must not hide an adult's date of birth until the next
+        # submit: then the age is checked on today.
+        age_on = registration_date or (
+            timezone.localdate() if "registration_date" in self.errors else None
+        )
         if (
-            registration_date
+            age_on
             and dob
             and "date_of_birth" not in self.errors
-            and (dob > registration_date or rules.age_on(dob, registration_date) >= 18)
+            and (dob > age_on or rules.age_on(dob, age_on) >= 18)
         ):
             self.add_error(
                 "date_of_birth", _("The child must be under 18 on the date of the interview.")
@@ -580,7 +585,19 @@ class RegistrationForm(forms.Form):
         return data
 
 
-class AccompanyingChildForm(forms.Form):
+class _RowForm(forms.Form):
+    """A row of a repeatable group: its inputs sit in table cells under the column
+    headings, so each carries its label for screen readers (and get_by_label)."""
+
+    use_required_attribute = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = str(field.label)
+
+
+class AccompanyingChildForm(_RowForm):
     use_required_attribute = False
 
     first_name = _line(_("First name"), 100, required=True)
@@ -601,7 +618,7 @@ class AccompanyingChildForm(forms.Form):
         return value
 
 
-class AccompanyingAdultForm(forms.Form):
+class AccompanyingAdultForm(_RowForm):
     use_required_attribute = False
 
     first_name = _line(_("First name"), 100, required=True)

@@ -67,6 +67,9 @@
       var el = document.getElementById(id);
       if (el) el.hidden = !consented;
     });
+    // Without consent section D has nothing left to ask: no empty card in the way.
+    var sectionD = document.getElementById("section-D");
+    if (sectionD) sectionD.hidden = !consented;
     var suggested = suggestedRisk();
     var label = document.getElementById("risk-suggested-label");
     if (label) {

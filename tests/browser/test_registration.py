@@ -247,3 +247,17 @@ def test_log_out_forgets_the_drafts_but_an_expired_session_keeps_them(
     tablet.goto(f"{live_server.url}/register/")
     expect(tablet).to_have_url(re.compile(r"/accounts/login/"))
     assert "Maksym" in tablet.evaluate("localStorage.getItem('registration-draft')")
+
+
+def test_without_consent_no_empty_section_is_left(
+    lookups_loaded, tablet, live_server, client, worker_tm
+):
+    login(tablet, live_server, client, worker_tm)
+    tablet.goto(f"{live_server.url}/register/")
+    expect(tablet.locator("#section-D")).to_be_visible()
+    choose(tablet, "consent_registration", "no")
+    expect(tablet.locator("#section-D")).to_be_hidden()
+    choose(tablet, "consent_registration", "yes")
+    expect(tablet.locator("#section-D")).to_be_visible()
+    # The rows of the groups are labelled for those who cannot see the column headings.
+    expect(tablet.get_by_label("Relationship to the caregiver")).to_have_count(1)
