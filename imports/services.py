@@ -268,6 +268,44 @@ def _bulk_create_with_history(objs: list, model, user) -> list:
     return objs
 
 
+def _bulk_audit_created(children: list[Child], user, ip: str | None) -> None:
+    """The create_case audit events record() writes for register_child, one per child."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if connection.vendor == "postgresql":
+        # Written by the database from the rows just inserted (codes and counties only).
+        sql = (
+            "INSERT INTO audit_auditevent (at, user_id, username, action, object_type, "
+            "object_code, county_id, ip_address, details) "
+            "SELECT %s, %s, %s, %s, 'child', code, current_county_id, %s, "
+            "jsonb_build_object('anonymous', anonymous) FROM cases_child "
+            "WHERE id = ANY(%s) ORDER BY id"
+        )
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            for i in range(0, len(children), CHUNK * 10):
+                ids = [c.pk for c in children[i : i + CHUNK * 10]]
+                cursor.execute(sql, [now, user.pk, user.username, Action.CREATE_CASE, ip, ids])
+        return
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                user=user,
+                username=user.username,
+                action=Action.CREATE_CASE,
+                object_type="child",
+                object_code=child.code,
+                county_id=child.current_county_id,
+                ip_address=ip,
+                details={"anonymous": child.anonymous},
+            )
+            for child in children
+        ],
+        batch_size=CHUNK,
+    )
+
+
 def _bulk_set_concerns(concerns_of: list[tuple[Child, list[str]]], user) -> None:
     """What protection_concerns.set() does for a new child, for many at once: the
     through rows, then a "~" history row holding the snapshot of the concerns (the
@@ -372,23 +410,7 @@ def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
             child.pk = ids[child.record_ref]
     if concerns_of:
         _bulk_set_concerns(concerns_of, user)
-    ip = client_ip(request)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                user=user,
-                username=user.username,
-                action=Action.CREATE_CASE,
-                object_type="child",
-                object_code=child.code,
-                county_id=child.current_county_id,
-                ip_address=ip,
-                details={"anonymous": child.anonymous},
-            )
-            for child in children
-        ],
-        batch_size=CHUNK,
-    )
+    _bulk_audit_created(children, user, client_ip(request))
     return children
 
 

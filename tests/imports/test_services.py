@@ -364,3 +364,22 @@ def test_bulk_path_writes_what_register_child_writes(country, monkeypatch, bulk_
             )
         )
         assert events_a == events_b and events_a
+
+
+@pytest.mark.django_db
+def test_bulk_audit_events_carry_the_address(country, monkeypatch, rf):
+    from imports import services
+
+    monkeypatch.setattr(services, "BULK_MIN", 0)
+    request = rf.post("/import/", REMOTE_ADDR="10.1.2.3")
+    result = run_import(sources([child_row()], [caregiver_row()]), country, request=request)
+    assert result.ok
+    event = AuditEvent.objects.get(action=Action.CREATE_CASE)
+    child = Child.objects.get()
+    assert (event.object_code, event.county_id, event.ip_address, event.details) == (
+        child.code,
+        "RO-TM",
+        "10.1.2.3",
+        {"anonymous": False},
+    )
+    assert event.user == country and event.object_type == "child"
