@@ -211,6 +211,26 @@ def _line(label, max_length: int, *, required: bool = False):
     return forms.CharField(label=label, max_length=max_length, required=required)
 
 
+def latin_script(value: str) -> None:
+    """Names asked "in Latin script" refuse Cyrillic letters (diacritics are welcome):
+    the spelling of the documents has its own question (name_native)."""
+    if any("\u0400" <= ch <= "\u052f" for ch in value):
+        raise forms.ValidationError(
+            _(
+                "Write the name in Latin letters, as the family spells it; the spelling "
+                "of the documents (e.g. Cyrillic) goes in the full name as written in the "
+                "child's documents."
+            ),
+            code="latin_script",
+        )
+
+
+def _name(label, *, required: bool = False):
+    return forms.CharField(
+        label=label, max_length=100, required=required, validators=[latin_script]
+    )
+
+
 class RegistrationForm(forms.Form):
     # The form leaves browser validation aside: hidden conditional questions would block
     # the submit; the server answers with a message next to each field instead.
@@ -240,8 +260,8 @@ class RegistrationForm(forms.Form):
     interpreter_language = forms.ChoiceField(label=_("Language of interpretation"), required=False)
 
     # B. The child
-    first_name = _line(_("First name (Latin script, as the family spells it)"), 100, required=True)
-    last_name = _line(_("Last name (Latin script)"), 100, required=True)
+    first_name = _name(_("First name (Latin script, as the family spells it)"), required=True)
+    last_name = _name(_("Last name (Latin script)"), required=True)
     name_native = _line(
         _("Full name as written in the child's documents (e.g. Cyrillic)"), 200, required=False
     )
@@ -600,8 +620,8 @@ class _RowForm(forms.Form):
 class AccompanyingChildForm(_RowForm):
     use_required_attribute = False
 
-    first_name = _line(_("First name"), 100, required=True)
-    last_name = _line(_("Last name"), 100, required=True)
+    first_name = _name(_("First name"), required=True)
+    last_name = _name(_("Last name"), required=True)
     sex = forms.ChoiceField(label=_("Sex"))
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=_date_widget())
     relationship = forms.ChoiceField(label=_("Relationship to the caregiver"), required=False)

@@ -49,3 +49,44 @@ def test_every_input_of_the_repeatable_groups_has_a_label(client, worker_tm):
             assert 'aria-label="' in tag, tag
     assert 'aria-label="Date of birth"' in page
     assert 'aria-label="Relationship to the child"' in page
+
+
+LATIN_MESSAGE = (
+    "Write the name in Latin letters, as the family spells it; the spelling of the "
+    "documents (e.g. Cyrillic) goes in the full name as written in the child's documents."
+)
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_a_cyrillic_name_in_the_latin_script_question_is_refused(field):
+    form = RegistrationForm(post_data(**{field: "Шевченко"}))
+    assert not form.is_valid()
+    assert form.errors[field] == [LATIN_MESSAGE]
+
+
+def test_latin_names_with_diacritics_apostrophes_and_hyphens_are_accepted():
+    form = RegistrationForm(
+        post_data(first_name="Ștefan-Andrii", last_name="D'Arcy Țurcanu Müller")
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_a_cyrillic_name_in_the_children_group_is_refused(client, worker_tm):
+    from tests.registration.helpers import with_children
+
+    client.force_login(worker_tm)
+    data = with_children(
+        post_data(),
+        [
+            {
+                "first_name": "Злата",
+                "last_name": "Shevchenko",
+                "sex": "female",
+                "date_of_birth": "2019-01-01",
+                "relationship": "mother",
+            }
+        ],
+    )
+    response = client.post("/register/", data)
+    assert response.status_code == 200
+    assert "Write the name in Latin letters" in response.content.decode()
