@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -51,11 +51,17 @@ class ChildQuerySet(models.QuerySet):
             return qs
         from .sharing import ChildUserObjectPermission
 
-        shared = ChildUserObjectPermission.objects.filter(
-            user=user, permission__codename="view_child"
-        ).values("content_object_id")
+        # Read the (short, usually empty) list of shared ids first: an "OR id IN
+        # (subquery)" would stop PostgreSQL from using the county as an index condition.
+        shared = list(
+            ChildUserObjectPermission.objects.filter(
+                user=user, permission__codename="view_child"
+            ).values_list("content_object_id", flat=True)
+        )
+        shared_q = Q(pk__in=shared) if shared else Q(pk__in=[])
         if user.is_county_coordinator:
-            return qs.filter(Q(current_county_id=user.county_id) | Q(pk__in=shared))
+            county_q = Q(current_county_id=user.county_id)
+            return qs.filter(county_q | shared_q if shared else county_q)
         # A worker keeps the cases they registered, until the family moves to another
         # county: then the old county loses access (issue 4), the worker included.
         from .transfer import Transfer
@@ -66,7 +72,7 @@ class ChildQuerySet(models.QuerySet):
         registered = Q(created_by=user) & (
             Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away)
         )
-        return qs.filter(registered | Q(assigned_to=user) | Q(pk__in=shared))
+        return qs.filter(registered | Q(assigned_to=user) | shared_q)
 
     def open(self) -> ChildQuerySet:
         return self.filter(status=CaseStatus.OPEN)
@@ -227,9 +233,25 @@ class Child(models.Model):
         verbose_name_plural = _("children")
         ordering = ["-registration_date", "-id"]
         indexes = [
+            # Cases only (anonymous records are not listed): the county list, the
+            # national list filtered by status and risk, and the newest-first order; with
+            # the id they make counts and deep pages index-only scans (bench/cases_bench.py).
             models.Index(
-                fields=["current_county", "status", "risk_level", "registration_date"],
-                name="child_county_status_risk_date",
+                fields=["current_county", "status", "risk_level", "registration_date", "id"],
+                condition=Q(anonymous=False),
+                name="case_county_status_risk_date",
+            ),
+            models.Index(
+                fields=["status", "risk_level", "current_county", "registration_date", "id"],
+                condition=Q(anonymous=False),
+                name="case_status_risk_county_date",
+            ),
+            models.Index(
+                F("registration_date").desc(),
+                F("id").desc(),
+                include=["current_county", "status", "risk_level"],
+                condition=Q(anonymous=False),
+                name="case_newest_first",
             ),
             models.Index(fields=["registration_date"], name="child_registration_date"),
             models.Index(fields=["assigned_to", "status"], name="child_assigned_status"),
