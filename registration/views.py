@@ -113,17 +113,38 @@ def _with_extra_row(data, prefix: str):
     return data
 
 
-def _duplicates_for(form: RegistrationForm, user) -> list:
+def _audited(request, duplicates: list) -> list:
+    """The duplicate panel is a name search that shows other records: audited like the
+    case list's search (codes and counts only, never the typed name), when it shows any."""
+    if duplicates:
+        record(
+            request.user,
+            Action.SEARCH,
+            county_code=request.user.county_id,
+            request=request,
+            page="registration_duplicates",
+            name_search=True,
+            results=len(duplicates),
+            case_codes=[d.child.code for d in duplicates if d.visible],
+        )
+    return duplicates
+
+
+def _duplicates_for(form: RegistrationForm, request) -> list:
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     if data.get("consent_registration") != "yes":
         return []
-    return find_duplicates(
-        data.get("first_name", ""),
-        data.get("last_name", ""),
-        data.get("date_of_birth"),
-        user=user,
-        name_native=data.get("name_native", ""),
-        date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+    user = request.user
+    return _audited(
+        request,
+        find_duplicates(
+            data.get("first_name", ""),
+            data.get("last_name", ""),
+            data.get("date_of_birth"),
+            user=user,
+            name_native=data.get("name_native", ""),
+            date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+        ),
     )
 
 
@@ -229,7 +250,7 @@ def register(request: HttpRequest) -> HttpResponse:
         valid = reg.is_valid()
         duplicates = None
         if action == "check":
-            duplicates = _duplicates_for(reg.form, request.user) if valid else None
+            duplicates = _duplicates_for(reg.form, request) if valid else None
         else:
             _quiet(reg)
         return _render(
@@ -242,7 +263,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if not reg.is_valid():
         return _render(request, reg, status=200)
     form = reg.form
-    duplicates = _duplicates_for(form, request.user)
+    duplicates = _duplicates_for(form, request)
     # A repeated submit of a saved form goes straight to its confirmation.
     token = form.cleaned_data["submission_token"]
     saved = Child.objects.filter(submission_token=token).first()
@@ -334,13 +355,16 @@ def duplicates_panel(request: HttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     duplicates = []
     if data.get("date_of_birth") and (data.get("first_name") or data.get("last_name")):
-        duplicates = find_duplicates(
-            data.get("first_name", ""),
-            data.get("last_name", ""),
-            data.get("date_of_birth"),
-            user=request.user,
-            name_native=data.get("name_native", ""),
-            date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+        duplicates = _audited(
+            request,
+            find_duplicates(
+                data.get("first_name", ""),
+                data.get("last_name", ""),
+                data.get("date_of_birth"),
+                user=request.user,
+                name_native=data.get("name_native", ""),
+                date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+            ),
         )
     return render(
         request,

@@ -62,3 +62,36 @@ def test_audit_details_hold_no_personal_data(client, worker_tm):
         text = repr(event.details)
         for personal in ("Oleksandr", "Shevchenko", "Olena", "Secret", "FX123456", "+40"):
             assert personal not in text
+
+
+def test_the_duplicate_panel_is_audited_as_a_search_without_the_typed_name(
+    client, worker_tm, worker_sv
+):
+    client.force_login(worker_tm)
+    code = _register(client).rstrip("/").split("/")[-1]
+    # Nothing shown, nothing to audit.
+    client.post(
+        "/register/duplicates/", post_data(first_name="Maria", last_name="Popa", name_native="")
+    )
+    assert not AuditEvent.objects.filter(action="search").exists()
+
+    page = client.post("/register/duplicates/", post_data(first_name="Olexandr")).content
+    assert code in page.decode()
+    event = AuditEvent.objects.get(action="search")
+    assert event.details == {
+        "page": "registration_duplicates",
+        "name_search": True,
+        "results": 1,
+        "case_codes": [code],
+    }
+    assert "Olexandr" not in repr(event.details)
+
+    # Out of scope: the match is counted, its code is not written down for this user.
+    client.force_login(worker_sv)
+    client.post("/register/", post_data(first_name="Alexandr", current_county="RO-SV"))
+    event = AuditEvent.objects.filter(action="search").latest("pk")
+    assert (event.username, event.details["results"], event.details["case_codes"]) == (
+        worker_sv.username,
+        1,
+        [],
+    )
