@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from audit.log import record
 from audit.models import Action
@@ -23,6 +27,11 @@ from cases.models import Child
 
 # Query-string keys that are not filters: changing them is not a new search.
 _NOT_FILTERS = {"page", "per_page", "sort"}
+# The typed name never travels in the URL (server logs, browser history, Referer): the
+# form is POSTed, the text kept in the session under an opaque id, and the list shown
+# at ?s=<id> with the filters of codes (which dashboards link to) in the query string.
+SEARCHES_KEY = "case_list_searches"
+SEARCHES_KEPT = 20
 # A name search lists at most this many of the closest matches.
 SEARCH_LIMIT = 2000
 # Filters folded away under "More filters" unless in use.
@@ -43,14 +52,62 @@ def _page_size(request) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
+def _stash_search(request, text: str) -> str:
+    """Keep the typed text in the session; return its opaque id."""
+    searches = dict(request.session.get(SEARCHES_KEY, {}))
+    for sid, kept in searches.items():
+        if kept == text:
+            return sid
+    sid = secrets.token_urlsafe(9)
+    searches[sid] = text
+    while len(searches) > SEARCHES_KEPT:
+        searches.pop(next(iter(searches)))
+    request.session[SEARCHES_KEY] = searches
+    return sid
+
+
+def _redirect_without_name(request, data: QueryDict):
+    """Redirect to the list with the filters in the URL and the typed text behind ?s=."""
+    query = QueryDict(mutable=True)
+    for key in data:
+        if key in ("q", "s", "csrfmiddlewaretoken"):
+            continue
+        values = [v for v in data.getlist(key) if v]
+        if values:
+            query.setlist(key, values)
+    text = (data.get("q") or "").strip()
+    if text:
+        query["s"] = _stash_search(request, text)
+    url = reverse("cases:list")
+    return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def _filter_data(request) -> tuple[QueryDict, bool]:
+    """The GET filters with the stashed search text put back; False if it expired."""
+    data = request.GET.copy()
+    sid = data.pop("s", [""])[-1]
+    if not sid:
+        return data, True
+    text = request.session.get(SEARCHES_KEY, {}).get(sid)
+    if text:
+        data["q"] = text
+    return data, bool(text)
+
+
 @login_required
 @never_cache
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_list(request):
     user = request.user
-    bound = any(v for k, v in request.GET.items() if k not in _NOT_FILTERS)
+    if request.method == "POST" or "q" in request.GET:
+        # From the form, or an old link or bookmark holding ?q=: the name leaves the URL.
+        return _redirect_without_name(
+            request, request.POST if request.method == "POST" else request.GET
+        )
+    data, search_found = _filter_data(request)
+    bound = any(v for k, v in data.items() if k not in _NOT_FILTERS)
     filterset = CaseFilter(
-        request.GET if bound else None, queryset=Child.objects.visible_to(user), user=user
+        data if bound else None, queryset=Child.objects.visible_to(user), user=user
     )
     searching = bool(bound and filterset.form.is_valid() and filterset.form.cleaned_data.get("q"))
     sort = request.GET.get("sort", "")
@@ -66,13 +123,13 @@ def case_list(request):
         truncated = len(ids_qs) > SEARCH_LIMIT
         ids_qs = ids_qs[:SEARCH_LIMIT]
     paginator = Paginator(ids_qs, _page_size(request))
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(data.get("page"))
     ids = list(page.object_list)
     rows = Child.objects.filter(pk__in=ids).select_related("current_county", "assigned_to")
     by_id = {child.pk: child for child in rows}
     page.object_list = [by_id[pk] for pk in ids if pk in by_id]
 
-    if bound and request.GET.get("page", "1") in ("", "1"):
+    if bound and data.get("page", "1") in ("", "1"):
         q = (
             (filterset.form.cleaned_data.get("q") or "").strip()
             if filterset.form.is_valid()
@@ -108,6 +165,7 @@ def case_list(request):
         "bound": bound,
         "truncated": truncated,
         "search_limit": SEARCH_LIMIT,
+        "search_expired": not search_found,
         "more_filters_used": (
             any(request.GET.get(k) for k in _MORE_FILTERS)
             or sort in SORTS

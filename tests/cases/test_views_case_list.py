@@ -1,6 +1,7 @@
 """The case list: scope by role, filters, name search, sorting, paging, audit of searches."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -64,9 +65,10 @@ def test_anonymous_visitor_is_sent_to_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_post_is_not_allowed(client, worker_tm):
+def test_other_methods_are_not_allowed(client, worker_tm):
     client.force_login(worker_tm)
-    assert client.post(URL).status_code == 405
+    assert client.put(URL).status_code == 405
+    assert client.delete(URL).status_code == 405
 
 
 def test_filters_by_risk_status_stage_and_county(client, country, worker_tm, worker_sv):
@@ -132,7 +134,7 @@ def test_name_search_across_scripts_and_spellings(client, coord_tm, worker_tm):
     other = make_child(worker_tm, seed=2, first_name="Iryna", last_name="Melnyk", name_native="")
     client.force_login(coord_tm)
     for query in ("Shevchenko", "Олександр Шевченко", "alexandr shevcenko", "shevch"):
-        response = client.get(URL, {"q": query})
+        response = client.post(URL, {"q": query}, follow=True)
         assert target.code in listed(response), query
         assert other.code not in listed(response), query
 
@@ -144,7 +146,7 @@ def test_name_search_tolerates_a_typo_on_postgresql(client, coord_tm, worker_tm)
     )
     make_child(worker_tm, seed=2, first_name="Iryna", last_name="Melnyk", name_native="")
     client.force_login(coord_tm)
-    response = client.get(URL, {"q": "Oleksndr Shevchenko"})
+    response = client.post(URL, {"q": "Oleksndr Shevchenko"}, follow=True)
     assert listed(response) == {target.code}
 
 
@@ -152,20 +154,20 @@ def test_search_by_case_code(client, coord_tm, worker_tm):
     target = make_child(worker_tm, seed=1)
     make_child(worker_tm, seed=2)
     client.force_login(coord_tm)
-    assert listed(client.get(URL, {"q": target.code.lower()})) == {target.code}
+    assert listed(client.post(URL, {"q": target.code.lower()}, follow=True)) == {target.code}
 
 
 def test_search_finds_nothing_out_of_scope(client, coord_tm, worker_sv):
     sv = make_child(worker_sv, seed=1, first_name="Taras", last_name="Bondarenko")
     client.force_login(coord_tm)
-    assert listed(client.get(URL, {"q": "Bondarenko"})) == set()
-    assert listed(client.get(URL, {"q": sv.code})) == set()
+    assert listed(client.post(URL, {"q": "Bondarenko"}, follow=True)) == set()
+    assert listed(client.post(URL, {"q": sv.code}, follow=True)) == set()
 
 
 def test_a_search_is_audited_with_filter_codes_but_not_the_typed_name(client, coord_tm, worker_tm):
     make_child(worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko")
     client.force_login(coord_tm)
-    client.get(URL, {"q": "Shevchenko", "risk_level": "low"}, REMOTE_ADDR="10.0.0.7")
+    client.post(URL, {"q": "Shevchenko", "risk_level": "low"}, REMOTE_ADDR="10.0.0.7", follow=True)
     event = AuditEvent.objects.get(action="search")
     assert event.username == "coord.tm"
     assert event.county_id == "RO-TM"
@@ -240,8 +242,9 @@ def test_constant_number_of_queries_whatever_the_page_size(
             Child.objects.filter(pk=child.pk).update(assigned_to=worker2_tm)
     client.force_login(coord_tm)
     client.get(URL)  # lookups cached, as in a running server
+    location = client.post(URL, {"per_page": per_page, "q": "a", "risk_level": "low"})["Location"]
     with django_assert_max_num_queries(12):
-        response = client.get(URL, {"per_page": per_page, "q": "a", "risk_level": "low"})
+        response = client.get(location)
     assert response.status_code == 200
     with django_assert_max_num_queries(11):
         response = client.get(URL, {"per_page": per_page})
@@ -265,7 +268,7 @@ def test_a_name_search_lists_at_most_the_closest_matches(client, coord_tm, worke
         make_child(worker_tm, seed=seed, first_name="Taras", last_name="Bondarenko")
     monkeypatch.setattr(case_list, "SEARCH_LIMIT", 3)
     client.force_login(coord_tm)
-    response = client.get(URL, {"q": "Bondarenko"})
+    response = client.post(URL, {"q": "Bondarenko"}, follow=True)
     assert len(listed(response)) == 3
     assert "More than 3 cases match" in response.content.decode()
     assert AuditEvent.objects.get(action="search").details["results"] == 3
@@ -279,6 +282,64 @@ def test_a_search_from_the_form_lists_the_closest_names_first(client, coord_tm, 
     Child.objects.filter(pk=close.pk).update(registration_date=dt.date(2023, 5, 1))
     client.force_login(coord_tm)
     # The form always sends its order and page size; the default order is by closeness.
-    response = client.get(URL, {"q": "Oleksandr Shevchenko", "sort": "", "per_page": "25"})
+    response = client.post(
+        URL, {"q": "Oleksandr Shevchenko", "sort": "", "per_page": "25"}, follow=True
+    )
     assert [c.code for c in response.context["page"].object_list][0] == exact.code
     assert "open" not in response.content.decode().split("more-filters")[1][:20]
+
+
+def test_a_typed_name_never_appears_in_a_url(client, coord_tm, worker_tm):
+    target = make_child(worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko")
+    client.force_login(coord_tm)
+    response = client.post(URL, {"q": "Shevchenko", "risk_level": "high"})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert "shevch" not in location.lower()
+    assert "risk_level=high" in location  # codes stay in the URL, dashboards link to them
+    assert "s=" in location
+    page = client.get(location)
+    Child.objects.filter(pk=target.pk).update(risk_level="high")
+    page = client.get(location)
+    assert listed(page) == {target.code}
+    body = page.content.decode()
+    # The box shows the text; no link on the page (pages, sort) carries it.
+    assert 'value="Shevchenko"' in body
+    for href in re.findall(r'href="([^"]*)"', body):
+        assert "shevch" not in href.lower(), href
+    assert '<form method="post"' in body
+
+
+def test_an_old_link_with_a_name_is_redirected_without_it(client, coord_tm, worker_tm):
+    target = make_child(worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko")
+    client.force_login(coord_tm)
+    response = client.get(URL, {"q": "Shevchenko", "status": "open"})
+    assert response.status_code == 302
+    assert "shevch" not in response["Location"].lower()
+    assert "status=open" in response["Location"]
+    assert listed(client.get(response["Location"])) == {target.code}
+
+
+def test_a_stored_search_belongs_to_its_session(client, coord_tm, worker_tm):
+    from django.test import Client
+
+    make_child(worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko")
+    make_child(worker_tm, seed=2, first_name="Iryna", last_name="Melnyk")
+    client.force_login(coord_tm)
+    location = client.post(URL, {"q": "Shevchenko"})["Location"]
+    other = Client()
+    other.force_login(coord_tm)
+    page = other.get(location)
+    # Another session cannot read the text behind the id: the whole list, and a notice.
+    assert len(listed(page)) == 2
+    assert "This search has expired" in page.content.decode()
+    assert "Shevchenko" not in page.content.decode().split("<form")[1].split("</form>")[0]
+
+
+def test_a_filter_link_from_a_dashboard_still_works_by_get(client, coord_tm, worker_tm):
+    make_child(worker_tm, seed=1, risk_level="high")
+    make_child(worker_tm, seed=2, risk_level="low")
+    client.force_login(coord_tm)
+    response = client.get(URL, {"risk_level": "high"})
+    assert response.status_code == 200
+    assert len(listed(response)) == 1
