@@ -209,6 +209,18 @@ REFERRAL_COLUMNS: tuple[Column, ...] = (
     _c("referred_on", "date", _("Referral date"), required=True),
     _c("status", "code", _("Referral status"), "referral_status", required=True),
     _c("closed_on", "date", _("Date declined or completed")),
+    # Optional (our export fills it with the referral's code): two referrals of one child
+    # for the same service on the same day stay two on re-import.
+    _c(
+        "referral_ref",
+        "ref",
+        _(
+            "The referral's code in this system (filled by the export); optional. A row "
+            "naming a stored referral of the same child updates it; empty or unknown, the "
+            "row is matched by record_ref, service_type and referred_on."
+        ),
+        max_length=100,
+    ),
 )
 
 COLUMNS: dict[str, tuple[Column, ...]] = {

@@ -98,6 +98,7 @@ def referral_row(referral: Referral) -> list[str]:
         "referred_on": referral.referred_on,
         "status": referral.status,
         "closed_on": referral.closed_on,
+        "referral_ref": referral.code,
     }
     return [cell(values[c.name]) for c in REFERRAL_COLUMNS]
 

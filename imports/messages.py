@@ -56,6 +56,7 @@ MESSAGES = {
     "duplicate_ref": _("Duplicate: already on line %(line)s."),
     "unknown_caregiver": _("No caregiver with this caregiver_ref in the caregivers file."),
     "unknown_record": _("No child with this record_ref in this import or in the database."),
+    "referral_other_child": _("This referral_ref is a referral of another child."),
     "anonymous_referral": _("This record is anonymous (no consent): it cannot have referrals."),
     "out_of_scope": _("Outside your county: you may import only records of %(county)s."),
     "record_out_of_scope": _("This record_ref belongs to a record outside your county."),

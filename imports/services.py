@@ -608,10 +608,15 @@ class _Applier:
         ids = sorted(
             {self.child_ids[d["record_ref"]] for d in rows if d["record_ref"] in self.child_ids}
         )
-        stored: dict[tuple, Referral] = {}
+        # Stored referrals by natural key, a list each: two referrals of one child for the
+        # same service on the same day are matched in turn (referral_ref first).
+        stored: dict[tuple, list[Referral]] = {}
+        by_id: dict[int, Referral] = {}
         for i in range(0, len(ids), CHUNK):
-            for ref in Referral.objects.filter(child_id__in=ids[i : i + CHUNK]):
-                stored.setdefault((ref.child_id, ref.service_type, ref.referred_on), ref)
+            for ref in Referral.objects.filter(child_id__in=ids[i : i + CHUNK]).order_by("id"):
+                stored.setdefault((ref.child_id, ref.service_type, ref.referred_on), []).append(ref)
+                by_id[ref.pk] = ref
+        claimed = {d["_referral_id"] for d in rows if d.get("_referral_id") in by_id}
         new = []
         gained: set[int] = set()
         for d in rows:
@@ -621,9 +626,16 @@ class _Applier:
                 "status": d["status"],
                 "closed_on": d.get("closed_on"),
             }
-            referral = (
-                stored.get((child_id, d["service_type"], d["referred_on"])) if child_id else None
-            )
+            referral = by_id.get(d.get("_referral_id"))
+            if referral is not None:
+                # A stored referral named by its code: the row may move its date or service.
+                values["service_type"] = d["service_type"]
+                values["referred_on"] = d["referred_on"]
+            elif child_id:
+                candidates = stored.get((child_id, d["service_type"], d["referred_on"]), [])
+                referral = next((r for r in candidates if r.pk not in claimed), None)
+                if referral is not None:
+                    claimed.add(referral.pk)
             if referral is None:
                 counts.new += 1
                 if self.write:

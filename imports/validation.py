@@ -505,18 +505,63 @@ class Validator:
                 if provider is None:
                     row.error("provider_name", name, "unknown_provider", county=county)
                 d["provider_id"] = provider
-            key = (ref, d.get("service_type"), referred_on)
-            if None in key:
+            # referral_ref (optional) tells apart referrals of one child for the same
+            # service on the same day; without it the natural key is the identity.
+            referral_ref = d.get("referral_ref")
+            key = (
+                ("ref", referral_ref) if referral_ref else (ref, d.get("service_type"), referred_on)
+            )
+            if None in key or None in (ref, d.get("service_type"), referred_on):
                 continue
             if key in lines:
-                row.error("record_ref", ref, "duplicate_ref", line=lines[key])
+                column = "referral_ref" if referral_ref else "record_ref"
+                row.error(column, referral_ref or ref, "duplicate_ref", line=lines[key])
                 continue
             lines[key] = line
             d["_line"] = line
             self.result.referrals.append(d)
+        self._check_referral_refs()
         self.result.rows[REFERRALS] = count
         if count == 0 and not table.allow_empty:
             self.result.issues.append(ImportIssue(REFERRALS, None, "", "", "no_rows"))
+
+    def _check_referral_refs(self) -> None:
+        """A referral_ref naming a stored referral must name one of the row's child: the
+        row then updates that referral (d["_referral_id"]). An unknown one is ignored
+        (a code of another installation): the row is matched by its natural key."""
+        from referrals.models import Referral
+
+        named = [d for d in self.result.referrals if d.get("referral_ref")]
+        stored: dict[str, tuple[int, int]] = {}
+        codes = sorted({d["referral_ref"] for d in named})
+        for i in range(0, len(codes), 1000):
+            for pk, code, child_id in Referral.objects.filter(
+                code__in=codes[i : i + 1000]
+            ).values_list("id", "code", "child_id"):
+                stored[code] = (pk, child_id)
+        kept = []
+        bad = set()
+        for d in named:
+            found = stored.get(d["referral_ref"])
+            if found is None:
+                continue
+            child = self.existing.children.get(d["record_ref"])
+            if child is None or child.id != found[1]:
+                self.result.issues.append(
+                    ImportIssue(
+                        REFERRALS,
+                        d["_line"],
+                        "referral_ref",
+                        d["referral_ref"],
+                        "referral_other_child",
+                    )
+                )
+                bad.add(id(d))
+            else:
+                d["_referral_id"] = found[0]
+        if bad:
+            kept = [d for d in self.result.referrals if id(d) not in bad]
+            self.result.referrals = kept
 
     def _referral_child(self, row: _Row, d: dict) -> str | None:
         """Check the child named by the referral; return its current county."""
