@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -101,6 +102,17 @@ def _upload(request, handler):
         jobs.start(job, JobStatus.VALIDATING)
         jobs.queue(tasks.preview_import, job.pk)
     return redirect(job)
+
+
+def case_list_filter_data(request):
+    """The case list's filters as the list itself reads them (cases.views.case_list:
+    the typed name may be kept in the session behind ?s=), and whether it was found."""
+    import cases.views.case_list as case_list_module
+
+    read = getattr(case_list_module, "_filter_data", None)
+    if read is None:
+        return request.GET, True
+    return read(request)
 
 
 def _job_for(request, code: str) -> ImportJob:
@@ -195,13 +207,19 @@ def export_cases(request, fmt):
     """The case list as filtered (cases.filters.CaseFilter), in the import format."""
     from cases.filters import CaseFilter
 
+    data, search_found = case_list_filter_data(request)
+    if not search_found:
+        # The name search behind ?s= has left the session: exporting without it would
+        # give more cases than the list showed. Back to the list, which says so.
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
     visible = Child.objects.visible_to(request.user)
-    case_filter = CaseFilter(request.GET or None, queryset=visible, user=request.user)
+    bound = any(v for k, v in data.items() if k not in ("page", "per_page", "sort"))
+    case_filter = CaseFilter(data if bound else None, queryset=visible, user=request.user)
     qs = case_filter.qs if case_filter.is_bound else visible
     rows = export.export_rows(qs)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filters = case_filter.active_filters() if case_filter.is_bound else {}
-    if (request.GET.get("q") or "").strip():
+    if (data.get("q") or "").strip():
         filters["q"] = "used"  # never the typed name (audit details are codes only)
     record(
         request.user,

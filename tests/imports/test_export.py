@@ -188,3 +188,27 @@ def test_export_links_keep_the_filters_for_coordinators_only(rf, coord_tm, worke
     assert "export" not in render_to_string(
         "imports/_export_links.html", {"user": worker_tm}, request=request
     )
+
+
+@pytest.mark.django_db
+def test_export_follows_a_name_search_kept_in_the_session(client, country):
+    """The case list may keep the typed name in the session behind ?s=: the export links
+    copy the list's query string, and the export reads it the way the list does."""
+    import cases.views.case_list as case_list_module
+
+    if not hasattr(case_list_module, "_filter_data"):
+        pytest.skip("the case list still carries the name in ?q=")
+    _seed(country)
+    client.force_login(country)
+    response = client.post(reverse("cases:list"), {"q": "Mykola", "status": "closed"})
+    assert response.status_code == 302
+    query = response["Location"].split("?", 1)[1]
+    assert "Mykola" not in query and "s=" in query
+    response = client.get(f"{reverse('imports:export_csv')}?{query}")
+    rows = _rows(_unzip(response.content)["children"])
+    assert [r["record_ref"] for r in rows] == ["REF-2"]
+    assert AuditEvent.objects.get(action=Action.EXPORT).details["filters"]["q"] == "used"
+    # An expired search id exports nothing and goes back to the list (which says so).
+    response = client.get(reverse("imports:export_csv"), {"s": "gone", "status": "closed"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("cases:list"))
+    assert AuditEvent.objects.filter(action=Action.EXPORT).count() == 1
