@@ -41,8 +41,8 @@ def check_case_date(child: Child, value: dt.date | None, field: str) -> None:
 def save_child(child: Child, user, reason: str) -> Child:
     """Save a changed case: a new version (optimistic lock), who changed it, and why.
 
-    reason is a short English sentence with codes only, kept as the history's change
-    reason (at most 100 characters).
+    reason is a stable code with codes as arguments (cases.reasons.encode), translated
+    when the case page shows it (cases.reasons.describe).
     """
     child.version += 1
     child.updated_by = user

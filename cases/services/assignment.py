@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from audit.log import record
 from audit.models import Action
-from cases import permissions
+from cases import permissions, reasons
 from cases.models import Child, ChildUserObjectPermission
 
 from ._common import lock, require, require_open_case, save_child
@@ -45,7 +45,7 @@ def assign_case(child: Child, user, worker: User | None, *, request=None) -> Chi
         )
     previous = child.assigned_to_id
     child.assigned_to = worker
-    save_child(child, user, "case assigned" if worker else "assignment cleared")
+    save_child(child, user, reasons.encode("assigned" if worker else "unassigned"))
     record(
         user,
         Action.CHANGE_CASE,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
-from cases import permissions, rules
+from cases import permissions, reasons, rules
 from cases.models import (
     CaseStatus,
     Child,
@@ -35,7 +35,7 @@ def _apply_closure(child: Child, closure: ClosureRequest, user) -> None:
     child.closed_on = closure.closed_on
     # Closing cancels the follow-up schedule, and a transfer still waiting.
     child.next_follow_up_due = None
-    save_child(child, user, f"case closed ({closure.closure_reason})")
+    save_child(child, user, reasons.encode("closed", reason=closure.closure_reason))
     for transfer in child.transfers.select_for_update().filter(status=TransferStatus.PENDING):
         withdraw_on_closure(transfer, user)
 
@@ -190,7 +190,7 @@ def reopen_case(child: Child, user, reason: str, *, request=None) -> Reopening:
     child.closure_reason = ""
     child.closed_on = None
     child.next_follow_up_due = rules.next_follow_up(today, child.risk_level)
-    save_child(child, user, "case reopened")
+    save_child(child, user, reasons.encode("reopened"))
     record(
         user,
         Action.CHANGE_CASE,

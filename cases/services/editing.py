@@ -9,7 +9,7 @@ from django.db import transaction
 
 from audit.log import record
 from audit.models import Action
-from cases import rules
+from cases import reasons, rules
 from cases.models import Caregiver, Child
 from cases.names import name_key
 
@@ -149,7 +149,7 @@ def update_case(
     locked.version += 1
     locked.updated_by = user
     locked._history_user = user
-    locked._change_reason = ("edit: " + " ".join(sorted(changed)))[:100]
+    locked._change_reason = reasons.encode("edit", fields=",".join(sorted(changed)))
     locked.save()
 
     record(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
-from cases import permissions, rules
+from cases import permissions, reasons, rules
 from cases.models import Child, FollowUp, WorkflowStage
 from cases.models.followup import ContactType
 
@@ -61,7 +61,7 @@ def record_follow_up(
     advance_to = WorkflowStage.FOLLOW_UP
     if child.workflow_stage != WorkflowStage.REGISTERED:
         advance(child, advance_to)
-    save_child(child, user, f"follow-up recorded (risk {risk_level})")
+    save_child(child, user, reasons.encode("follow_up", risk=risk_level))
     record(
         user,
         Action.CHANGE_CASE,

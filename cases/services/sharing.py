@@ -11,7 +11,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.models import User
 from audit.log import record
 from audit.models import Action
-from cases import permissions
+from cases import permissions, reasons
 from cases.models import Child, ChildUserObjectPermission
 
 from ._common import lock, require, save_child
@@ -60,5 +60,5 @@ def unshare_case(child: Child, user, target: User, *, request=None) -> None:
     remove_perm(PERMISSION, target, child)
     if child.assigned_to_id == target.pk and target.county_id != child.current_county_id:
         child.assigned_to = None
-        save_child(child, user, "assignment cleared with the share")
+        save_child(child, user, reasons.encode("unassigned_shared"))
     record(user, Action.SHARE, obj=child, request=request, step="revoked", user_id=target.pk)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role, User
 from audit.log import record
 from audit.models import Action
-from cases import permissions
+from cases import permissions, reasons
 from cases.models import Child, Transfer, TransferStatus
 from lookups.models import County
 
@@ -69,7 +69,11 @@ def _move(child: Child, transfer: Transfer, user, worker: User | None) -> None:
     save_child(
         child,
         user,
-        f"transfer {transfer.code} {transfer.from_county_id} -> {transfer.to_county_id}",
+        reasons.encode(
+            "transfer",
+            code=transfer.code,
+            **{"from": transfer.from_county_id, "to": transfer.to_county_id},
+        ),
     )
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
-from cases import permissions, rules
+from cases import permissions, reasons, rules
 from cases.models import Assessment, Child, WorkflowStage
 from lookups import registry
 
@@ -98,7 +98,7 @@ def record_assessment(
         child.risk_level = risk_level
         child.next_follow_up_due = rules.next_follow_up(assessed_on, risk_level)
     advance(child, WorkflowStage.ASSESSED)
-    save_child(child, user, f"assessment recorded (risk {risk_level})")
+    save_child(child, user, reasons.encode("assessment", risk=risk_level))
     record(
         user,
         Action.CHANGE_CASE,
@@ -121,7 +121,7 @@ def mark_referred(child: Child, user, *, request=None) -> Child:
     child = lock(child)
     if not advance(child, WorkflowStage.REFERRED):
         return child
-    save_child(child, user, "referred to services")
+    save_child(child, user, reasons.encode("referred"))
     record(
         user,
         Action.CHANGE_CASE,

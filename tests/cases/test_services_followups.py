@@ -27,7 +27,7 @@ def test_follow_up_schedules_the_next_by_the_reviewed_risk_level(worker_tm):
     assert child.updated_by == worker_tm
     latest = child.history.first()
     assert latest.history_user == worker_tm
-    assert latest.history_change_reason == "follow-up recorded (risk high)"
+    assert latest.history_change_reason == "follow_up risk=high"
     event = events(child, "change_case", event="follow_up").get()
     assert event.details["next_follow_up_due"] == (done + days(14)).isoformat()
     assert "Fine" not in str(event.details)

@@ -38,7 +38,7 @@ def test_request_and_accept_moves_the_case_and_the_access(
     assert child.version == 3
     history = list(child.history.all()[:2])
     assert history[0].history_user == coord_sv
-    assert history[0].history_change_reason == f"transfer {transfer.code} RO-TM -> RO-SV"
+    assert history[0].history_change_reason == f"transfer code={transfer.code} from=RO-TM to=RO-SV"
     # Each step is written for both counties.
     steps = events(child, "transfer")
     assert set(steps.values_list("details__step", "county_id")) == {

@@ -28,7 +28,7 @@ def test_assessment_moves_registered_to_assessed(worker_tm):
     assert child.next_follow_up_due == due  # risk confirmed: schedule unchanged
     assert a.needs == ["food", "education"] and a.assessed_by == worker_tm
     assert events(child, "change_case", event="assessment").count() == 1
-    assert child.history.first().history_change_reason.startswith("assessment recorded")
+    assert child.history.first().history_change_reason.startswith("assessment risk=")
 
 
 def test_changing_the_risk_needs_a_note_and_reschedules(worker_tm):
