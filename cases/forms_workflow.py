@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Role, User
 from cases.models import Child
 from cases.models.followup import ContactType
 from cases.services.assignment import assignable_workers
@@ -123,6 +123,35 @@ class TransferRequestForm(forms.Form):
         self.fields["to_county"].queryset = County.objects.exclude(
             pk=child.current_county_id
         ).order_by("name")
+
+
+class DirectTransferForm(TransferRequestForm):
+    """The country coordinator's transfer: the receiving county and, if known, its worker."""
+
+    assign_to = PersonChoiceField(
+        label=_("Assign to a worker of the receiving county"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— not assigned —"),
+        help_text=_("Leave empty to let the receiving coordinator assign the case."),
+    )
+
+    def __init__(self, *args, child: Child, **kwargs):
+        super().__init__(*args, child=child, **kwargs)
+        self.fields["assign_to"].queryset = (
+            User.objects.filter(is_active=True, role=Role.FIELD_WORKER)
+            .exclude(county_id=child.current_county_id)
+            .exclude(county_id=None)
+            .select_related("county")
+            .order_by("county__name", "last_name", "first_name", "username")
+        )
+
+    def clean(self):
+        data = super().clean()
+        county, worker = data.get("to_county"), data.get("assign_to")
+        if county and worker and worker.county_id != county.pk:
+            self.add_error("assign_to", _("Choose a worker of the receiving county."))
+        return data
 
 
 class AcceptTransferForm(forms.Form):

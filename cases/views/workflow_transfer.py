@@ -19,6 +19,7 @@ from cases.access import get_case_for_user
 from cases.forms_workflow import (
     AcceptTransferForm,
     DecisionNoteForm,
+    DirectTransferForm,
     TransferRequestForm,
     apply_errors,
 )
@@ -38,19 +39,29 @@ from .workflow_common import button_action, form_action, require
 @require_http_methods(["GET", "POST"])
 def transfer_request(request, code: str):
     child = get_case_for_user(request.user, code)
-    form = TransferRequestForm(request.POST or None, child=child)
     if permissions.can_transfer_directly(request.user, child):
+        direct = DirectTransferForm(request.POST or None, child=child)
         return form_action(
             request,
             child,
-            form,
-            lambda data: transfer_case(child, request.user, data["to_county"], request=request),
+            direct,
+            lambda data: transfer_case(
+                child,
+                request.user,
+                data["to_county"],
+                data.get("assign_to"),
+                request=request,
+            ),
             title=_("Transfer the case to another county"),
-            intro=_("As country coordinator you move the case at once; it leaves unassigned."),
+            intro=_(
+                "As country coordinator you move the case at once, to a worker of the "
+                "receiving county or unassigned."
+            ),
             submit=_("Transfer"),
             success=_("The case was transferred."),
         )
     require(permissions.can_request_transfer(request.user, child))
+    form = TransferRequestForm(request.POST or None, child=child)
     return form_action(
         request,
         child,

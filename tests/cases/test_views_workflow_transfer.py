@@ -115,6 +115,40 @@ def test_country_coordinator_transfers_directly(client, worker_tm, country, coor
     assert Child.objects.visible_to(coord_sv).filter(pk=child.pk).exists()
 
 
+def test_country_coordinator_chooses_the_receiving_worker(
+    client, worker_tm, worker2_tm, country, worker_sv
+):
+    child = open_case(worker_tm)
+    client.force_login(country)
+    page = client.get(url(child, "transfer"))
+    choices = {str(pk) for pk, _label in page.context["form"].fields["assign_to"].choices if pk}
+    assert str(worker_sv.pk) in choices
+    # Workers of the county the case leaves are not offered.
+    assert str(worker2_tm.pk) not in choices
+    response = client.post(
+        url(child, "transfer"), {"to_county": "RO-SV", "assign_to": worker_sv.pk}
+    )
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert (child.current_county_id, child.assigned_to_id) == ("RO-SV", worker_sv.pk)
+    assert Transfer.objects.get().assigned_to_id == worker_sv.pk
+
+
+def test_country_coordinator_cannot_pick_a_worker_of_another_county(
+    client, worker_tm, country, worker_sv
+):
+    child = open_case(worker_tm)
+    client.force_login(country)
+    response = client.post(
+        url(child, "transfer"), {"to_county": "RO-CJ", "assign_to": worker_sv.pk}
+    )
+    assert response.status_code == 200
+    assert "Choose a worker of the receiving county." in response.content.decode()
+    child.refresh_from_db()
+    assert child.current_county_id == "RO-TM"
+    assert not Transfer.objects.exists()
+
+
 def test_same_county_is_not_offered(client, worker_tm):
     child = open_case(worker_tm)
     client.force_login(worker_tm)
