@@ -47,11 +47,12 @@ def test_field_worker_sees_only_their_row(client, cases, worker_tm):
     assert rows(response) == [("Ana Popescu", 1, 1, 1)]
     assert "worker2.tm" not in response.content.decode()
     assert client.get(URL, {"county": "RO-TM"}).status_code == 403
+    assert client.get(URL, {"county": "RO-SV"}).status_code == 404
 
 
 def test_county_coordinator_cannot_see_another_county(client, cases, coord_sv):
     client.force_login(coord_sv)
-    assert client.get(URL, {"county": "RO-TM"}).status_code == 403
+    assert client.get(URL, {"county": "RO-TM"}).status_code == 404
     assert [r[0] for r in rows(client.get(URL))] == ["worker.sv"]
 
 
