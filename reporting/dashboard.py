@@ -82,9 +82,21 @@ def _month_end(start: dt.date) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+def case_scope(user):
+    """The cases the case figures count: exactly what their links list (the case list
+    of the user's scope), so records closed as duplicates are among the closed cases
+    there; anonymous records are not cases."""
+    qs = Child.objects.cases()
+    if user.is_country_coordinator:
+        return qs
+    if user.is_county_coordinator:
+        return qs.filter(current_county_id=user.county_id)
+    return qs.none()
+
+
 def case_counts(user, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
-    cases = statistics_scope(user).filter(anonymous=False)
+    cases = case_scope(user)
     open_ = Q(status=CaseStatus.OPEN)
     return cases.aggregate(
         total=Count("pk"),
@@ -142,10 +154,7 @@ def by_concern(user) -> list[tuple[str, int]]:
 
 def open_by_risk(user) -> dict[str, int]:
     rows = (
-        statistics_scope(user)
-        .filter(anonymous=False, status=CaseStatus.OPEN)
-        .values("risk_level")
-        .annotate(n=Count("pk"))
+        case_scope(user).filter(status=CaseStatus.OPEN).values("risk_level").annotate(n=Count("pk"))
     )
     return {r["risk_level"]: r["n"] for r in rows}
 

@@ -160,7 +160,11 @@ def request_report_view(request):
         return render(
             request, "reporting/report_list.html", _list_context(request, form), status=400
         )
-    messages.success(request, _("The report is being built."))
+    snapshot.refresh_from_db(fields=["status"])
+    if snapshot.status == JobStatus.DONE:  # built at once (tasks run eagerly)
+        messages.success(request, _("The report has been built."))
+    else:
+        messages.success(request, _("The report has been requested: it is being built."))
     return redirect(snapshot)
 
 

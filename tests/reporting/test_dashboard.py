@@ -71,7 +71,9 @@ def test_county_statistics_scope_is_the_county_not_the_shared_cases(coord_tm, po
 
     counts = dashboard.case_counts(coord_tm, today)
     assert counts["open"] == 2  # tm_high, tm_low (not the anonymous record, not Suceava)
-    assert counts["closed"] == 1  # tm_closed; the duplicate never counts
+    # tm_closed and the duplicate: the closed cases its link lists (the case list shows
+    # records closed as duplicates among the closed cases).
+    assert counts["closed"] == 2
     assert counts["high_risk"] == 1
     assert counts["overdue"] == 1
 
@@ -157,3 +159,33 @@ def test_field_worker_keeps_the_case_centred_home(client, worker_tm, population)
     page = client.get(reverse("home")).content.decode()
     assert "<svg" not in page
     assert "Follow-ups due" in page
+
+
+def test_every_case_figure_and_risk_bar_is_the_number_its_link_lists(
+    client, coord_tm, country, population, today
+):
+    """Follow each link: the case list shows as many cases as the figure says (the
+    duplicate is a closed case there, so the dashboard counts it among the closed)."""
+    for user in (coord_tm, country):
+        client.force_login(user)
+        board = dashboard.build(user, today)
+        pairs = [(f.value, f.href) for f in board.figures]
+        risks = dashboard.open_by_risk(user)
+        pairs += [
+            (risks.get(code, 0), dashboard.case_list_url(user, status="open", risk_level=code))
+            for code in ("high", "medium", "low")
+        ]
+        page = client.get(reverse("home")).content.decode()
+        for value, href in pairs:
+            assert href in links(page)
+            listed = client.get(href).context["paginator"].count
+            assert listed == value, (user.username, href)
+        closed = next(f for f in board.figures if "status=closed" in f.href)
+        assert closed.value == 2  # Suceava has no closed case
+
+
+def test_dashboard_says_what_its_registration_charts_count(client, coord_tm, population):
+    client.force_login(coord_tm)
+    page = client.get(reverse("home")).content.decode()
+    assert "anonymous records included" in page
+    assert "count the cases that their links list" in page

@@ -365,3 +365,22 @@ def test_a_stuck_job_may_be_retried_but_a_fresh_one_may_not(
         client.post(url("retry", stuck))
     stuck.refresh_from_db()
     assert stuck.status == JobStatus.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_message_says_built_when_the_report_was_built_at_once(client, lookups_loaded):
+    """Eager tasks (no broker) build the report within the request: the message must
+    not say it is still being built next to a Ready status."""
+    from tests.personas import make_user
+
+    country = make_user("country_msg", "country_coordinator")
+    client.force_login(country)
+    response = client.post(
+        url("request"),
+        {"period": "2023Q4", "county": "", "variant": "full", "language": "en"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert ReportSnapshot.objects.get().status == JobStatus.DONE
+    assert "The report has been built." in page
+    assert "being built" not in page
