@@ -84,6 +84,8 @@ def display(code: str, value: Any) -> str:
         return str(obj) if obj else str(value)
     if code in ("nationality", "destination_country"):
         return _("Stateless") if value == STATELESS else (countries.name(value) or value)
+    if code == "closure_reason":
+        return registry.label("closure_reason", str(value))
     if code in FIELD_LISTS:
         list_name = FIELD_LISTS[code]
         if isinstance(value, list | tuple):

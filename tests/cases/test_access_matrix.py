@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # (url name, extra kwargs, forged POST data): the data a user of the case would send.
 CASE_URLS = [
     ("detail", {}, {}),
-    ("edit", {"section": "identification"}, {"first_name": "Forged", "version": "1"}),
+    ("edit", {"section": "B"}, {"first_name": "Forged", "version": "1"}),
     (
         "follow_up",
         {},

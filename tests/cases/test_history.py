@@ -93,3 +93,12 @@ def test_referral_events_are_in_the_case_history_newest_first(client, worker_tm,
     assert section.index(f"referral {referral.code} changed") < section.index(
         f"referral {referral.code} created"
     )
+
+
+def test_the_closure_reason_in_the_history_is_labelled(client, worker_tm):
+    from cases.services.closure import close_case
+
+    child = open_case(worker_tm, risk="low")
+    close_case(child, worker_tm, "needs_met", TODAY())
+    changes = {c.code: c for c in case_history(child)[0].changes}
+    assert changes["closure_reason"].new == "Needs met / no further support needed"
