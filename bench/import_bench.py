@@ -133,7 +133,7 @@ def generate(folder: Path, n: int) -> dict[str, Path]:
         for service in data["services_needed"] or (["health"] if rng.random() < 0.25 else []):
             referral_count += 1
             writers["referrals"].writerow(
-                [ref, service, "", data["registration_date"].isoformat(), "pending", ""]
+                [ref, service, "", data["registration_date"].isoformat(), "pending", "", ""]
             )
     for f in files.values():
         f.close()

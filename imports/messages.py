@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -48,6 +49,9 @@ MESSAGES = {
     ),
     "caregiver_minor": _("The caregiver is under 18."),
     "need_condition": _("Required when %(condition)s."),
+    "need_risk_justification": _(
+        "Required when the risk level is high or differs from the suggested level (%(suggested)s)."
+    ),
     "only_when": _("Must be empty unless %(condition)s."),
     "uasc_mismatch": _("Does not fit the care arrangement %(care)s (expected %(expected)s)."),
     "destination_ro_ua": _("The country of destination cannot be RO or UA."),
@@ -79,7 +83,13 @@ class ImportIssue:
     @property
     def message(self) -> str:
         text = str(MESSAGES[self.code])
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        params = dict(self.params)
+        if isinstance(params.get("condition"), str):
+            # Conditions in words are marked with gettext_noop where they are raised.
+            params["condition"] = gettext(params["condition"])
+        return text % params
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -243,6 +243,35 @@ def update_imported_child(
     return child
 
 
+def unique_codes(objs: list, model) -> None:
+    """Give every new object a code that no other of them and no stored row has.
+
+    Codes are random (cases.codes.new_code, 31^7 values): one at a time a clash is
+    negligible, but among 35,000 new rows, and against the rows already stored, a
+    repeated code is likely enough (a few percent per large import) to make the whole
+    import fail on the unique constraint. Clashes are drawn again, checked again."""
+    field = model._meta.get_field("code")
+    seen: set[str] = set()
+    pending = [o for o in objs if o.pk is None]
+    while pending:
+        codes = sorted({o.code for o in pending})
+        taken: set[str] = set()
+        for i in range(0, len(codes), CHUNK * 5):
+            taken.update(
+                model.objects.filter(code__in=codes[i : i + CHUNK * 5]).values_list(
+                    "code", flat=True
+                )
+            )
+        retry = []
+        for obj in pending:
+            if obj.code in taken or obj.code in seen:
+                obj.code = field.get_default()
+                retry.append(obj)
+            else:
+                seen.add(obj.code)
+        pending = retry
+
+
 def _bulk_create_with_history(objs: list, model, user) -> list:
     """bulk_create_with_history, with the history rows copied by the database itself on
     PostgreSQL (INSERT ... SELECT from the rows just inserted): the same "+" rows that
@@ -250,6 +279,7 @@ def _bulk_create_with_history(objs: list, model, user) -> list:
     from django.db import connection
     from django.utils import timezone
 
+    unique_codes(objs, model)
     if connection.vendor != "postgresql":
         bulk_create_with_history(objs, model, batch_size=CHUNK, default_user=user)
         return objs
@@ -505,6 +535,7 @@ class _Applier:
                 self.households.setdefault(hh.household_ref or hh.code, hh)
         missing = [Household(household_ref=ref) for ref in refs if ref not in self.households]
         if self.write and missing:
+            unique_codes(missing, Household)
             Household.objects.bulk_create(missing, batch_size=CHUNK)
             if missing[0].pk is None:
                 by_ref = dict(
@@ -661,6 +692,7 @@ class _Applier:
             else:
                 counts.unchanged += 1
         if self.write and new:
+            unique_codes(new, Referral)
             bulk_create_with_history(new, Referral, batch_size=CHUNK, default_user=self.user)
             # A case that gains a referral is at the "referred" stage, as in the browser.
             for child in Child.objects.filter(
