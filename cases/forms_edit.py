@@ -17,6 +17,7 @@ from cases import rules
 from cases.models import Child
 from lookups import registry
 from registration.countries import STATELESS, country_choices, is_country
+from registration.forms import latin_script
 from registration.phones import InvalidPhone, normalise_phone
 
 SECTIONS: dict[str, tuple[str, list[str]]] = {
@@ -296,8 +297,10 @@ class SectionAForm(SectionForm):
 
 class SectionBForm(SectionForm):
     section = "B"
-    first_name = forms.CharField(max_length=100)
-    last_name = forms.CharField(max_length=100)
+    # The registration's own rule (registration.forms.latin_script): the spelling of the
+    # documents goes in name_native.
+    first_name = forms.CharField(max_length=100, validators=[latin_script])
+    last_name = forms.CharField(max_length=100, validators=[latin_script])
     name_native = forms.CharField(max_length=200, required=False)
     sex = _lookup("sex")
     date_of_birth = forms.DateField(widget=_date_widget())

@@ -135,6 +135,8 @@ def test_date_of_birth_recomputes_the_age_group(client, worker_tm, case):
         ("B", {"id_document_type": "passport", "id_document_number": ""}, "id_document_number"),
         ("B", {"has_disability": "yes", "disability_details": ""}, "disability_details"),
         ("B", {"languages": []}, "languages"),
+        ("B", {"first_name": "Олександр"}, "first_name"),
+        ("B", {"last_name": "Шевченко"}, "last_name"),
         ("A", {"entry_date": "2022-01-01"}, "entry_date"),
         ("A", {"interpreter_used": "yes", "interpreter_language": ""}, "interpreter_language"),
         ("C", {"care_arrangement": "alone", "uasc_status": "accompanied"}, "uasc_status"),
