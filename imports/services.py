@@ -125,19 +125,28 @@ def _empty(model_field) -> Any:
 
 _CHILD_FIELDS = {f.name: f for f in Child._meta.get_fields() if hasattr(f, "get_internal_type")}
 CHILD_COLUMNS_STORED = tuple(c.name for c in CHILD_COLUMNS if c.name not in NOT_STORED)
+# Per stored column, computed once (child_values runs for every row): the attribute name
+# and the value an empty cell stands for.
+_STORED = tuple(
+    (name, f"{name}_id" if name in FK_FIELDS else name, _empty(_CHILD_FIELDS[name]))
+    for name in CHILD_COLUMNS_STORED
+)
+_ANONYMOUS_KEPT = frozenset(ANONYMOUS_FIELDS) | {"consent_registration"}
 
 
 def child_values(d: dict[str, Any]) -> dict[str, Any]:
     """The Child field values a validated row stands for (attribute names, FKs as _id)."""
     anonymous = d["consent_registration"] is False
     values: dict[str, Any] = {}
-    for name in CHILD_COLUMNS_STORED:
-        if anonymous and name not in ANONYMOUS_FIELDS and name != "consent_registration":
+    get = d.get
+    for name, attr, empty in _STORED:
+        if anonymous and name not in _ANONYMOUS_KEPT:
             continue
-        value = d.get(name)
-        if value is None:
-            value = _empty(_CHILD_FIELDS[name])
-        values[f"{name}_id" if name in FK_FIELDS else name] = value
+        value = get(name)
+        # A fresh list for JSON fields: the value may be changed in place later.
+        values[attr] = (
+            (list(empty) if isinstance(empty, list) else empty) if value is None else value
+        )
     if anonymous:
         values["age_group"] = d["age_group"]
     else:
