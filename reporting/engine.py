@@ -33,7 +33,7 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Child, FollowUp
+from cases.models import Child, FollowUp, Reopening
 from cases.rules import AGE_GROUPS
 from lookups.models import County
 from referrals.models import Referral
@@ -166,11 +166,32 @@ class _Counter:
         """Cases (records with consent) registered on or before the period's end."""
         return self.registered().filter(anonymous=False)
 
+    def _closed_at_end(self, field: str):
+        """The closure that covered the period's end: the current one when it was made on
+        or before the end, else the one a later reopening undid (reopened after the end),
+        so that a quarter recomputed after a reopening keeps its figures. field:
+        "closed_on" or "closure_reason"."""
+        undone = Reopening.objects.filter(
+            child_id=OuterRef("pk"),
+            previous_closed_on__lte=self.end,
+            reopened_on__gt=self.end,
+        ).order_by("previous_closed_on", "id")
+        return Case(
+            When(closed_on__lte=self.end, then=F(field)),
+            default=Subquery(undone.values(f"previous_{field}")[:1]),
+        )
+
+    def _with_closure(self) -> QuerySet:
+        return self.cases().annotate(
+            end_closed_on=self._closed_at_end("closed_on"),
+            end_closure_reason=self._closed_at_end("closure_reason"),
+        )
+
     def open_cases(self) -> QuerySet:
-        return self.cases().filter(Q(closed_on__isnull=True) | Q(closed_on__gt=self.end))
+        return self._with_closure().filter(end_closed_on__isnull=True)
 
     def closed_cases(self) -> QuerySet:
-        return self.cases().filter(closed_on__lte=self.end)
+        return self._with_closure().filter(end_closed_on__isnull=False)
 
     def _in_quarter(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
@@ -220,7 +241,7 @@ class _Counter:
         )
         figures["children_registered"] = (reg["cumulative"], reg["in_quarter"])
         figures["caregivers_registered"] = self.caregivers()
-        closed = self.closed_cases().aggregate(**self._counts("closed_on"))
+        closed = self.closed_cases().aggregate(**self._counts("end_closed_on"))
         figures["cases_closed"] = (closed["cumulative"], closed["in_quarter"])
         figures["children_with_concerns"] = (reg["concerns_cumulative"], reg["concerns_in_quarter"])
         figures["children_referred"] = self.children_referred()
@@ -371,7 +392,9 @@ class _Counter:
 
     def closures_by_reason(self):
         return self.grouped(
-            self.closed_cases(), {"closure_reason": "closure_reason"}, date_field="closed_on"
+            self.closed_cases(),
+            {"closure_reason": "end_closure_reason"},
+            date_field="end_closed_on",
         )
 
 

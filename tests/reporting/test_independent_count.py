@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from cases.models import Child, FollowUp
+from cases.models import Child, FollowUp, Reopening
 from cases.rules import AGE_GROUPS
 from referrals.models import Referral
 from reporting.engine import MEASURES, TABLES, compute_report
@@ -82,11 +82,27 @@ def build_random(worker_tm, worker_sv, seed: int, n: int = 45) -> None:
             next_due = None if rng.random() < 0.1 else done + dt.timedelta(rng.randint(7, 60))
             dataset.follow_up(child, done, next_due)
         if rng.random() < 0.35:
-            dataset.close(
-                child,
-                day_between(rng, reg, reg + dt.timedelta(days=250)),
-                rng.choice(REASONS),
-            )
+            closed_on = day_between(rng, reg, reg + dt.timedelta(days=250))
+            reason = rng.choice(REASONS)
+            dataset.close(child, closed_on, reason)
+            if rng.random() < 0.4:  # reopened later, perhaps closed again
+                reopened_on = closed_on + dt.timedelta(days=rng.randint(0, 120))
+                Reopening.objects.create(
+                    child=child,
+                    reopened_on=reopened_on,
+                    reason="QA",
+                    previous_closure_reason=reason,
+                    previous_closed_on=closed_on,
+                )
+                Child.objects.filter(pk=child.pk).update(
+                    status="open", closed_on=None, closure_reason=""
+                )
+                if rng.random() < 0.5:
+                    dataset.close(
+                        child,
+                        reopened_on + dt.timedelta(days=rng.randint(1, 150)),
+                        rng.choice(REASONS),
+                    )
 
 
 def naive_tables(period_code: str, county: str | None) -> dict:
@@ -110,6 +126,16 @@ def naive_tables(period_code: str, county: str | None) -> dict:
     referrals = [r for r in Referral.objects.all() if any(r.child_id == c.pk for c in cases)]
     referrals = [r for r in referrals if r.referred_on <= end]
     follow_ups = list(FollowUp.objects.all())
+    reopenings = list(Reopening.objects.order_by("previous_closed_on", "id"))
+
+    def closure_at_end(c):
+        """(date, reason) of the closure that covered the period's end, or None."""
+        if c.closed_on is not None and c.closed_on <= end:
+            return c.closed_on, c.closure_reason
+        for r in reopenings:
+            if r.child_id == c.pk and r.previous_closed_on <= end < r.reopened_on:
+                return r.previous_closed_on, r.previous_closure_reason
+        return None
 
     def count(children, key, date=lambda c: c.registration_date):
         cum, inq = Counter(), Counter()
@@ -130,7 +156,7 @@ def naive_tables(period_code: str, county: str | None) -> dict:
         return out
 
     def open_at_end(c):
-        return c.closed_on is None or c.closed_on > end
+        return closure_at_end(c) is None
 
     tables = {}
     # totals
@@ -146,8 +172,8 @@ def naive_tables(period_code: str, county: str | None) -> dict:
             if first is None or c.registration_date < first:
                 first_child[c.caregiver_id] = c.registration_date
     t["caregivers_registered"] = (len(first_child), sum(1 for d in first_child.values() if in_q(d)))
-    closed = [c for c in cases if c.closed_on is not None and c.closed_on <= end]
-    t["cases_closed"] = (len(closed), sum(1 for c in closed if in_q(c.closed_on)))
+    closed = [c for c in cases if closure_at_end(c)]
+    t["cases_closed"] = (len(closed), sum(1 for c in closed if in_q(closure_at_end(c)[0])))
     with_concern = [c for c in registered if concerns_of[c.pk]]
     t["children_with_concerns"] = (
         len(with_concern),
@@ -232,7 +258,8 @@ def naive_tables(period_code: str, county: str | None) -> dict:
         ["entry_point"], *count(registered, lambda c: [(c.entry_point_id,)])
     )
     tables["closures_by_reason"] = rows(
-        ["closure_reason"], *count(closed, lambda c: [(c.closure_reason,)], lambda c: c.closed_on)
+        ["closure_reason"],
+        *count(closed, lambda c: [(closure_at_end(c)[1],)], lambda c: closure_at_end(c)[0]),
     )
 
     # The order of the spec: age groups youngest first, every other value by its code.
@@ -303,6 +330,7 @@ def test_every_table_matches_a_naive_count(worker_tm, worker_sv, seed):
     build_random(worker_tm, worker_sv, seed)
     assert Child.objects.filter(anonymous=True).exists()
     assert Child.objects.filter(closure_reason="duplicate").exists()
+    assert Reopening.objects.exists()
     q4 = naive_tables("2024Q1", None)
     assert all(q4[name] for name in TABLES), "the data set leaves a table empty"
     assert all(row["cumulative"] for row in q4["totals"]), q4["totals"]
@@ -340,3 +368,35 @@ def test_every_table_matches_a_naive_count(worker_tm, worker_sv, seed):
                         name,
                     )
     assert secondary, "the data set never needs secondary suppression"
+
+
+def test_a_reopened_case_keeps_the_closure_of_an_earlier_quarter(worker_tm):
+    """Closed on 10 August 2023 (left Romania), reopened on 1 February 2024: recomputed
+    after the reopening, 2023Q3 and 2023Q4 still show it closed, 2024Q1 open."""
+    child = dataset.kid(worker_tm, reg=D(2023, 7, 1), county="RO-TM", sex="female", age=8)
+    dataset.close(child, D(2023, 8, 10), "left_romania")
+    Reopening.objects.create(
+        child=child,
+        reopened_on=D(2024, 2, 1),
+        reason="QA",
+        previous_closure_reason="left_romania",
+        previous_closed_on=D(2023, 8, 10),
+    )
+    Child.objects.filter(pk=child.pk).update(status="open", closed_on=None, closure_reason="")
+
+    def figures(period):
+        tables = compute_report(period, "RO-TM")["tables"]
+        totals = {
+            r["measure"]: (r["cumulative"], r["in_quarter"]) for r in tables["totals"]["rows"]
+        }
+        return totals, tables["closures_by_reason"]["rows"]
+
+    totals, reasons = figures("2023Q3")
+    assert totals["cases_closed"] == (1, 1) and totals["cases_open"] == (0, None)
+    assert reasons == [{"closure_reason": "left_romania", "cumulative": 1, "in_quarter": 1}]
+    totals, reasons = figures("2023Q4")
+    assert totals["cases_closed"] == (1, 0) and totals["cases_open"] == (0, None)
+    assert reasons == [{"closure_reason": "left_romania", "cumulative": 1, "in_quarter": 0}]
+    totals, reasons = figures("2024Q1")
+    assert totals["cases_closed"] == (0, 0) and totals["cases_open"] == (1, None)
+    assert reasons == []
