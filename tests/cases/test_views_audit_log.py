@@ -82,3 +82,23 @@ def test_nav_links_the_log_for_coordinators_only(client, coord_tm, worker_tm):
     assert URL in client.get(reverse("cases:list")).content.decode()
     client.force_login(worker_tm)
     assert URL not in client.get(reverse("cases:list")).content.decode()
+
+
+def test_details_are_shown_plainly_without_python_brackets(client, country):
+    from audit.log import record
+    from audit.models import Action
+
+    record(
+        country,
+        Action.SEARCH,
+        filters={"status": "open", "risk_level": "high"},
+        results=3,
+        assigned_to_id=None,
+        name_search=True,
+    )
+    client.force_login(country)
+    body = client.get(URL).content.decode()
+    assert "filters: status=open, risk_level=high" in body
+    assert "assigned_to_id: —" in body
+    assert "name_search: yes" in body
+    assert "{&#x27;" not in body and "None" not in body
