@@ -85,3 +85,61 @@ def test_coordinator_fixes_a_file_and_imports_it(
     assert "Imported on" in page.locator(".message.success").inner_text()
     page.screenshot(path=str(SHOTS / "import-done.png"), full_page=True)
     assert Child.objects.filter(current_county_id="RO-TM").count() == 5
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_coordinator_exports_the_county_and_reimports_it_unchanged(
+    lookups_loaded, live_server, browser, client, tmp_path
+):
+    """The "done when" of issue 7: export the county, re-import the export, no change —
+    with two referrals of one child for the same service on the same day, and a stored
+    record missing a conditional answer (kept before the rule)."""
+    from imports.services import run_import
+    from referrals.models import Referral
+    from tests.imports.helpers import referral_row, sources
+
+    SHOTS.mkdir(exist_ok=True)
+    coord = make_user("coord.tm", "county_coordinator", "RO-TM")
+    result = run_import(
+        sources(
+            [child_row(f"TM-{i}") for i in range(1, 4)],
+            [caregiver_row()],
+            [referral_row("TM-1")],
+        ),
+        coord,
+    )
+    assert result.ok, result.issues
+    first = Referral.objects.get()
+    Referral.objects.create(
+        child=first.child,
+        service_type=first.service_type,
+        referred_on=first.referred_on,
+        status="accepted",
+        created_by=coord,
+        updated_by=coord,
+    )
+    Child.objects.filter(record_ref="TM-2").update(risk_level="high", risk_justification="")
+
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 768}, locale="en-GB", accept_downloads=True
+    )
+    _login(context, client, coord, live_server)
+    page = context.new_page()
+    page.goto(live_server.url + "/cases/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="XLSX", exact=True).click()
+    path = tmp_path / "export.xlsx"
+    download.value.save_as(path)
+
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Children (children.csv or a workbook)").set_input_files(str(path))
+    page.get_by_role("button", name="Check the files").click()
+    status = page.locator("#job-status").inner_text()
+    page.screenshot(path=str(SHOTS / "qa7-roundtrip-preview.png"), full_page=True)
+    assert "0 new, 0 changed, 3 unchanged" in status
+    assert "0 new, 0 changed, 2 unchanged" in status
+    page.get_by_role("button", name="Import").click()
+    assert "Imported on" in page.locator(".message.success").inner_text()
+    assert Referral.objects.count() == 2
+    assert Child.objects.count() == 3
