@@ -58,6 +58,9 @@ def test_coordinator_finds_a_case_by_name_and_edits_it(
     page.get_by_label("Name or case code").fill("Olexandr Shevcenko")
     page.get_by_role("button", name="Search").click()
     assert "1 case" in page.locator(".result-count").inner_text()
+    # The typed name stays out of the address bar (history, server logs): an opaque id.
+    assert "shevc" not in page.url.lower() and "s=" in page.url
+    assert page.get_by_label("Name or case code").input_value() == "Olexandr Shevcenko"
     page.screenshot(path=str(SHOTS / "case-list-search.png"))
     page.get_by_role("link", name=target.code).click()
 
