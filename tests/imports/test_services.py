@@ -181,6 +181,10 @@ def test_broken_file_writes_nothing(country):
     assert Referral.objects.count() == 0
     assert Household.objects.count() == 0
     assert not AuditEvent.objects.exists()
+    # Nor any history row (the history tables are where a half-write would linger).
+    assert not Child.history.exists()
+    assert not Caregiver.history.exists()
+    assert not Referral.history.exists()
 
 
 @pytest.mark.django_db
@@ -209,6 +213,9 @@ def test_failure_while_writing_rolls_everything_back(country):
         services.register_child = original
     assert not Child.objects.filter(record_ref="REF-1").exists()
     assert Caregiver.objects.count() == 0
+    assert not Child.history.filter(record_ref="REF-1").exists()
+    assert not Caregiver.history.exists()
+    assert not AuditEvent.objects.filter(action__in=["create_case", "import"]).exists()
 
 
 @pytest.mark.django_db
