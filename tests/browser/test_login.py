@@ -56,3 +56,28 @@ def test_wrong_password_in_the_browser_shows_the_error(live_server, lookups_load
     expect(page.locator('[role="alert"]')).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     page.screenshot(path=SHOTS / "foundation-login-error.png")
+
+
+@pytest.mark.parametrize("persona", ["worker_tm", "coord_tm", "country"])
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (390, 844)])
+def test_home_page_of_each_role_fits_the_screen(
+    live_server, lookups_loaded, persona, width, height, request, page, client
+):
+    """No sideways scrolling on a tablet or a phone (the dashboard charts used to overflow)."""
+    from tests.factories import make_child
+
+    user = request.getfixturevalue(persona)
+    worker = request.getfixturevalue("worker_tm")
+    for seed in range(3):
+        make_child(worker, seed=seed)
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    SHOTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("h1")).to_be_visible()
+    page.screenshot(path=SHOTS / f"qa2-home-{persona}-{width}.png", full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{persona} at {width}px scrolls sideways by {overflow}px"
