@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from .columns import CHILDREN
 from .messages import ImportIssue
 from .models import ImportJob, JobStatus
 from .reading import Source
@@ -46,10 +47,16 @@ def _progress_writer(job: ImportJob):
     return progress
 
 
+CHANGED_SHOWN = 30
+
+
 def _finish(job: ImportJob, result, status: str) -> None:
     job.status = status
     job.rows = result.rows
     job.counts = result.counts_dict()
+    if result.changed_refs and CHILDREN in job.counts:
+        # Which records a "changed" count stands for (record_refs: codes, not names).
+        job.counts[CHILDREN]["changed_refs"] = result.changed_refs[:CHANGED_SHOWN]
     job.issues = [issue.as_dict() for issue in result.issues]
     job.progress = 100
 

@@ -95,6 +95,8 @@ class ImportResult:
     )
     rows: dict[str, int] = field(default_factory=dict)
     applied: bool = False
+    # record_refs of the children a preview found changed (codes only), for the page.
+    changed_refs: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -601,6 +603,7 @@ class _Applier:
                             self.child_ids[ref] = self.register_one(ref, data, caregiver, household)
                 elif child_differs(child, d):
                     counts.changed += 1
+                    self.result.changed_refs.append(ref)
                     self.child_ids[ref] = child.pk
                     if self.write:
                         update_imported_child(

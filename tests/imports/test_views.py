@@ -225,3 +225,24 @@ def test_templates(client, coord_tm):
     help_rows = list(workbook.worksheets[3].iter_rows(values_only=True))
     sex = next(r for r in help_rows if r[0] == "children" and r[1] == "sex")
     assert "female = Feminin" in sex[4]
+
+
+@pytest.mark.django_db
+def test_preview_names_the_changed_records(client, coord_tm):
+    """ "1 changed" alone leaves the coordinator guessing: the preview lists which
+    record_refs (codes, never names) an import would change."""
+    client.force_login(coord_tm)
+    _upload(client, [child_row("REF-1"), child_row("REF-2")], [caregiver_row()])
+    client.post(reverse("imports:confirm", args=[ImportJob.objects.get().code]))
+    assert Child.objects.count() == 2
+    _upload(
+        client,
+        [child_row("REF-1"), child_row("REF-2", medical_needs="Asthma")],
+        [caregiver_row()],
+    )
+    job = ImportJob.objects.latest("id")
+    assert job.status == JobStatus.READY
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "1 new" not in page and "0 new, 1 changed, 1 unchanged" in page
+    assert "Changed records (record_ref): <code>REF-2</code>" in page
+    assert "REF-1</code>" not in page
