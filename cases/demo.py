@@ -139,7 +139,7 @@ def synthetic_child(rng: random.Random, county: str, today: dt.date) -> dict:
         "languages": ["uk"] + (["ru"] if rng.random() < 0.3 else []),
         "education_status": rng.choice(["ro_school", "ua_online", "both", "under_school_age"]),
         "has_disability": has_disability,
-        "disability_details": "",
+        "disability_details": "Needs support at school." if has_disability == "yes" else "",
         "care_arrangement": care,
         "uasc_status": uasc,
         "family_in_ukraine": rng.choice(["yes", "no", "unknown"]),
@@ -151,9 +151,12 @@ def synthetic_child(rng: random.Random, county: str, today: dt.date) -> dict:
         "destination_country": rng.choice(["DE", "PL", "CZ", "IT"]) if planned == "transit" else "",
         "protection_concerns": concerns,
         "concern_source": "observed" if concerns else "",
-        "concern_details": "",
+        "concern_details": "Noted during the interview; to be assessed." if concerns else "",
         "immediate_needs": [],
         "risk_level": risk,
+        "risk_justification": "Suggested by the form; confirmed at the interview."
+        if risk == "high"
+        else "",
         "services_needed": ["mhpss"] if concerns and rng.random() < 0.5 else [],
     }
     if uasc != "unaccompanied":
