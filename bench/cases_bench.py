@@ -203,31 +203,18 @@ CONCERNS = [
 HIGH = {"physical_abuse", "trafficking", "suicide_risk"}
 
 
-# Indexes the case list needs at this size, which belong in a cases migration (the case
-# pages do not own one): created here, IF NOT EXISTS, so that the figures show their effect.
-# A partial covering index of the cases (not anonymous records): the county/status/risk
-# filters and the paginator's COUNT(*) become index-only scans, also under the
-# "current county OR shared with me" condition of visible_to.
-PROPOSED_INDEXES = [
-    "CREATE INDEX IF NOT EXISTS child_case_scope ON cases_child "
-    "(current_county_id, status, risk_level, registration_date, id) WHERE NOT anonymous",
-    # The same led by status and risk: the country coordinator's "open, high risk" count.
-    "CREATE INDEX IF NOT EXISTS child_case_status_risk ON cases_child "
-    "(status, risk_level, current_county_id, registration_date, id) WHERE NOT anonymous",
-    # The list's default order, with the filter columns: a page deep in the list is an
-    # index-only scan (the view pages through ids, then reads the page's rows).
-    "CREATE INDEX IF NOT EXISTS child_case_order ON cases_child "
-    "(registration_date DESC, id DESC) INCLUDE (current_county_id, status, risk_level) "
-    "WHERE NOT anonymous",
-]
+# The case list's indexes live in cases/migrations/0004_case_list_indexes.py. Earlier runs
+# of this script created the same indexes under other names: drop those duplicates, which
+# would only slow the fill, and refresh the planner's statistics.
+BENCH_ONLY_INDEXES = ["child_case_scope", "child_case_status_risk", "child_case_order"]
 
 
-def ensure_proposed_indexes() -> None:
+def prepare_indexes() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for statement in PROPOSED_INDEXES:
-            cursor.execute(statement)
+        for name in BENCH_ONLY_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute("ANALYZE cases_child")
 
 
@@ -236,11 +223,6 @@ def parse_args():
     parser.add_argument("--cases", type=int, default=350_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--fill-only", action="store_true")
-    parser.add_argument(
-        "--no-proposed-indexes",
-        action="store_true",
-        help="do not create PROPOSED_INDEXES (they are kept once created: drop them to compare)",
-    )
     return parser.parse_args()
 
 
@@ -567,8 +549,7 @@ def main() -> None:
         fill(args.cases)
     else:
         print(f"reusing {count} cases already in the database")
-    if not args.no_proposed_indexes:
-        ensure_proposed_indexes()
+    prepare_indexes()
     if not args.fill_only:
         run_bench(args.repeat)
     print(f"cases_bench: done ({Child.objects.count()} cases)")
