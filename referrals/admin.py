@@ -1,11 +1,14 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Referral, ServiceProvider
+from .resources import ServiceProviderResource
 
 
 @admin.register(ServiceProvider)
-class ServiceProviderAdmin(SimpleHistoryAdmin):
+class ServiceProviderAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ServiceProviderResource]
     list_display = ("name", "county", "kind", "active")
     list_filter = ("active", "kind", "county")
     search_fields = ("name", "code")
