@@ -24,7 +24,7 @@ from typing import Any
 
 from django.utils import translation
 
-from .engine import value_label
+from .labels import value_label
 
 HEADER_FIELDS = (
     "report",
@@ -66,7 +66,7 @@ def render_csv(document: dict[str, Any], language: str = "ro") -> bytes:
             for row in table["rows"]:
                 writer.writerow(
                     [row[d] for d in dims]
-                    + [value_label(d, row[d], language) for d in dims]
+                    + [value_label(d, row[d]) for d in dims]
                     + [_cell(row.get(m)) for m in measures]
                 )
     return out.getvalue().encode("utf-8-sig")

@@ -127,21 +127,6 @@ DIMENSION_LABELS = {
 }
 
 
-def value_label(dimension: str, code: str, language: str | None = None) -> str:
-    """The label of a dimension value in the given language (the code where there is none)."""
-    from django.utils import translation
-
-    from lookups import registry
-
-    if dimension == "measure":
-        with translation.override(language):
-            return str(MEASURE_LABELS.get(code, code))
-    list_name = DIMENSION_LISTS.get(dimension)
-    if list_name is None:
-        return code
-    return registry.label(list_name, code, language)
-
-
 class _Counter:
     """The queries of one (period, scope): each method returns rows of one table."""
 

@@ -12,9 +12,11 @@ import datetime as dt
 
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django_countries import countries
 
 from lookups import registry
+
+from .engine import DIMENSION_LISTS
 
 TABLE_TITLES = {
     "totals": _("Totals"),
@@ -76,47 +78,8 @@ AGE_GROUPS = {
     "14-17": _("14–17 years"),
 }
 
-# Countries children leave Romania for, most often; any other code is shown as is.
-COUNTRIES = {
-    "AT": _("Austria"),
-    "BE": _("Belgium"),
-    "BG": _("Bulgaria"),
-    "CA": _("Canada"),
-    "CH": _("Switzerland"),
-    "CZ": _("Czechia"),
-    "DE": _("Germany"),
-    "DK": _("Denmark"),
-    "ES": _("Spain"),
-    "FR": _("France"),
-    "GB": pgettext_lazy("country", "United Kingdom"),
-    "HU": _("Hungary"),
-    "IE": _("Ireland"),
-    "IL": _("Israel"),
-    "IT": _("Italy"),
-    "LT": _("Lithuania"),
-    "MD": _("Moldova"),
-    "NL": _("Netherlands"),
-    "NO": _("Norway"),
-    "PL": _("Poland"),
-    "PT": _("Portugal"),
-    "SE": _("Sweden"),
-    "SK": _("Slovakia"),
-    "TR": _("Türkiye"),
-    "US": _("United States"),
-}
-
-# Dimension name -> lookups.registry list name.
-LOOKUP_LISTS = {
-    "sex": "sex",
-    "county": "county",
-    "uasc_status": "uasc_status",
-    "concern": "protection_concern",
-    "risk_level": "risk_level",
-    "service_type": "service_type",
-    "planned_stay": "planned_stay",
-    "entry_point": "entry_point",
-    "closure_reason": "closure_reason",
-}
+# Dimension name -> lookups.registry list name: the engine's table, one definition.
+LOOKUP_LISTS = DIMENSION_LISTS
 
 
 def table_title(name: str) -> str:
@@ -169,7 +132,8 @@ def value_label(dimension: str, code: str | None) -> str:
     if dimension == "destination_country":
         if not code:
             return "–"
-        return str(COUNTRIES.get(code, code))
+        # django-countries carries the names in Romanian and Ukrainian.
+        return countries.name(code) or code
     if dimension in LOOKUP_LISTS:
         if not code:
             return str(_("not recorded"))
