@@ -15,6 +15,14 @@ def child_data(county: str = "RO-TM", seed: int = 1, **overrides: Any) -> dict[s
     rng = random.Random(seed)
     data = synthetic_child(rng, county, dt.date(2023, 12, 31))
     data.update(overrides)
+    # Keep the conditional answers consistent with what an override changed.
+    if not data.get("protection_concerns") and "concern_details" not in overrides:
+        data["concern_details"] = ""
+        data["concern_source"] = overrides.get("concern_source", "")
+    if data.get("has_disability") != "yes" and "disability_details" not in overrides:
+        data["disability_details"] = ""
+    if data.get("risk_level") != "high" and "risk_justification" not in overrides:
+        data["risk_justification"] = ""
     return data
 
 
