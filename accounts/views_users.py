@@ -49,8 +49,6 @@ def user_list(request):
     users = form.filter(users).order_by("username")
     paginator = Paginator(users, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     locked = services.locked_out_usernames([user.username for user in page.object_list])
     return render(
         request,
@@ -59,7 +57,6 @@ def user_list(request):
             "form": form,
             "page": page,
             "paginator": paginator,
-            "query": query.urlencode(),
             "locked": locked,
         },
     )

@@ -49,12 +49,6 @@ def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # ---------------------------------------------------------------- provider directory
 
 
@@ -84,7 +78,6 @@ def provider_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
             "may_manage": may_manage_providers(request.user),
         },
     )
@@ -193,7 +186,6 @@ def referral_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
             "total": scoped.count(),
             "pending_count": scoped.filter(status=ReferralStatus.PENDING).count(),
             "overdue_count": scoped.filter(overdue_q).count(),
