@@ -362,17 +362,9 @@ def _bulk_set_concerns(concerns_of: list[tuple[Child, list[str]]], user) -> None
         ],
         batch_size=CHUNK,
     )
-    if links and links[0].pk is None:
-        links = list(through.objects.filter(child_id__in=[c.pk for c, _ in concerns_of]))
     history = Child.history.bulk_history_create(
         [child for child, _ in concerns_of], batch_size=CHUNK, update=True, default_user=user
     )
-    if history and history[0].pk is None:
-        history = list(
-            Child.history.filter(id__in=[c.pk for c, _ in concerns_of], history_type="~").order_by(
-                "history_id"
-            )
-        )
     history_of = {h.id: h for h in history}
     m2m_history = apps.get_model("cases", "HistoricalChild_protection_concerns")
     m2m_history.objects.bulk_create(
@@ -441,14 +433,6 @@ def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
         if concerns:
             concerns_of.append((child, concerns))
     _bulk_create_with_history(children, Child, user)
-    if children and children[0].pk is None:  # backends that do not return primary keys
-        ids = dict(
-            Child.objects.filter(record_ref__in=[c.record_ref for c in children]).values_list(
-                "record_ref", "pk"
-            )
-        )
-        for child in children:
-            child.pk = ids[child.record_ref]
     if concerns_of:
         _bulk_set_concerns(concerns_of, user)
     _bulk_audit_created(children, user, client_ip(request))
@@ -525,14 +509,6 @@ class _Applier:
             self.caregivers[ref] = cg
         if self.write and new:
             _bulk_create_with_history(new, Caregiver, self.user)
-            if new[0].pk is None:  # backends that do not return primary keys
-                by_ref = dict(
-                    Caregiver.objects.filter(
-                        caregiver_ref__in=[c.caregiver_ref for c in new]
-                    ).values_list("caregiver_ref", "pk")
-                )
-                for cg in new:
-                    cg.pk = by_ref[cg.caregiver_ref]
 
     def do_households(self) -> None:
         refs = sorted(
@@ -548,14 +524,6 @@ class _Applier:
         if self.write and missing:
             unique_codes(missing, Household)
             Household.objects.bulk_create(missing, batch_size=CHUNK)
-            if missing[0].pk is None:
-                by_ref = dict(
-                    Household.objects.filter(
-                        household_ref__in=[h.household_ref for h in missing]
-                    ).values_list("household_ref", "pk")
-                )
-                for hh in missing:
-                    hh.pk = by_ref[hh.household_ref]
         for hh in missing:
             self.households[hh.household_ref] = hh
 

@@ -151,6 +151,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+
+# The bulk import relies on bulk_create() setting primary keys, which PostgreSQL always
+# does and SQLite from 3.35 (RETURNING); refuse an older SQLite rather than carry a fallback.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < (3, 35):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: SQLite {sqlite3.sqlite_version} is too old, 3.35 or newer is needed"
+        )
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 

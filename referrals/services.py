@@ -55,10 +55,6 @@ class ProviderOptions:
     elsewhere: list[ServiceProvider] = field(default_factory=list)
 
     @property
-    def offered_locally(self) -> bool:
-        return bool(self.local)
-
-    @property
     def allowed(self) -> list[ServiceProvider]:
         # Another county's provider only where nobody in the child's county offers it.
         return self.local or self.elsewhere
