@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from cases import rules
 from cases.models import Child
 from lookups import registry
-from registration.countries import STATELESS, country_choices, is_country
+from questions.countries import STATELESS, country_choices, is_country
 from registration.forms import latin_script
-from registration.phones import InvalidPhone, normalise_phone
+from questions.phones import InvalidPhone, normalise_phone
 
 SECTIONS: dict[str, tuple[str, list[str]]] = {
     "A": (

@@ -14,7 +14,7 @@ from cases import reasons
 from cases.forms_edit import FIELD_LISTS, field_label
 from cases.models import Child
 from lookups import registry
-from registration.countries import STATELESS
+from questions.countries import STATELESS
 
 # Bookkeeping columns: not answers, not shown as changes.
 HIDDEN = [

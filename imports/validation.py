@@ -19,11 +19,11 @@ from django.utils.translation import gettext_noop
 
 from cases import rules
 from lookups import registry
-from registration.phones import InvalidPhone, normalise_phone
+from questions.countries import is_country
+from questions.phones import InvalidPhone, normalise_phone
 from registration.services import ANONYMOUS_FIELDS
 
 from .columns import AGE_GROUPS, BY_NAME, CAREGIVERS, CHILDREN, REFERRALS, Column
-from .countries import ISO_COUNTRIES
 from .messages import ImportIssue
 from .reading import Table
 
@@ -229,12 +229,12 @@ def parse_cell(column: Column, raw: str, row: _Row) -> Any:
             return None
         return codes or None
     if kind == "country":
-        if raw not in ISO_COUNTRIES:
+        if not is_country(raw):
             row.error(name, raw, "bad_country")
             return None
         return raw
     if kind == "nationality":
-        if raw != STATELESS and raw not in ISO_COUNTRIES:
+        if raw != STATELESS and not is_country(raw):
             row.error(name, raw, "bad_nationality")
             return None
         return raw

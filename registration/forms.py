@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import rules
 from lookups import registry
-from registration import countries
-from registration.phones import InvalidPhone, normalise_phone
+from questions import countries
+from questions.phones import InvalidPhone, normalise_phone
 
 # Free text without a limit in the spec still gets one: nobody types 10,000 characters
 # at a border point, and the database should not take them from a script.
