@@ -72,5 +72,8 @@ def check(
             params = rule.check(answers, ctx)
             if params is not None:
                 issues.append(Issue(q.code, rule.code, params, rule.reads))
-                break  # one message per answer
+                # One message per answer. A broken rule does not add the question to
+                # `bad`: an interview date in the future still shows an adult's date of
+                # birth in the same submit.
+                break
     return issues

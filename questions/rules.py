@@ -60,12 +60,32 @@ def age_group(age: int) -> str:
     return "14-17"
 
 
+# The suggested risk level (registration.md), as data: the first level any of whose
+# answers matches; "*" matches any protection concern. The registration page's script
+# reads the same table (json_script), so the suggestion shown is the one stored.
+RISK_TRIGGERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
+    (
+        "high",
+        {
+            "uasc_status": ("unaccompanied",),
+            "protection_concerns": tuple(sorted(HIGH_RISK_CONCERNS)),
+        },
+    ),
+    (
+        "medium",
+        {"uasc_status": ("separated",), "has_disability": ("yes",), "protection_concerns": ("*",)},
+    ),
+)
+
+
 def suggested_risk_level(uasc_status: str, concerns: Iterable[str], has_disability: str) -> str:
-    concerns = set(concerns)
-    if uasc_status == "unaccompanied" or concerns & HIGH_RISK_CONCERNS:
-        return "high"
-    if concerns or uasc_status == "separated" or has_disability == "yes":
-        return "medium"
+    answers = {"uasc_status": {uasc_status}, "protection_concerns": set(concerns)}
+    answers["has_disability"] = {has_disability}
+    for level, triggers in RISK_TRIGGERS:
+        for question, values in triggers.items():
+            found = answers[question] - {""}
+            if found and ("*" in values or found & set(values)):
+                return level
     return "low"
 
 
