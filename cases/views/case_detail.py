@@ -11,21 +11,10 @@ from audit.log import record
 from audit.models import Action
 from cases import permissions
 from cases.access import get_case_for_user
-from cases.forms_edit import CAREGIVER_PERSON_FIELDS, SECTIONS, field_label
+from cases.answers import answer
+from cases.forms_edit import SECTIONS, field_label
 from cases.history import case_history, display
 from cases.models import Child
-
-
-def answer(child: Child, code: str):
-    """The stored answer of one question code (caregiver answers live on the caregiver)."""
-    if code in CAREGIVER_PERSON_FIELDS:
-        caregiver = child.caregiver
-        return getattr(caregiver, CAREGIVER_PERSON_FIELDS[code]) if caregiver else None
-    if code == "protection_concerns":
-        return [c.pk for c in child.protection_concerns.all()]
-    if code in ("registration_county", "current_county", "entry_point"):
-        return getattr(child, f"{code}_id")
-    return getattr(child, code)
 
 
 def sections_of(child: Child) -> list[dict]:
