@@ -26,6 +26,7 @@ from audit.models import Action, AuditEvent
 from cases import rules
 from cases.models import Caregiver, CaseStatus, Child, Household, WorkflowStage
 from cases.names import name_key
+from questions import CAREGIVER_ATTRS
 from referrals.models import Referral
 from registration.services import (
     ANONYMOUS_FIELDS,
@@ -48,7 +49,7 @@ FK_FIELDS = {"registration_county", "current_county", "entry_point"}
 # Columns of children.csv that are not Child fields, or that are derived on save.
 NOT_STORED = {"record_ref", "household_ref", "caregiver_ref", "protection_concerns", "age_group"}
 STATUS_FIELDS = ("status", "closed_on", "closure_reason")
-CAREGIVER_FIELDS = ("first_name", "last_name", "sex", "date_of_birth", "id_document_type", "phone")
+CAREGIVER_FIELDS = tuple(CAREGIVER_ATTRS.values())
 REFERRAL_FIELDS = ("provider_id", "status", "closed_on")
 
 Progress = Callable[[int, int], None]

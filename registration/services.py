@@ -12,41 +12,13 @@ from audit.models import Action
 from cases import rules
 from cases.models import Caregiver, Child, Household
 from cases.names import name_key
+from questions import ANONYMOUS_FIELDS, CAREGIVER_ATTRS  # noqa: F401  (re-exported)
 from referrals.models import Referral, ReferralStatus
 
-# What an anonymous statistical record keeps (registration.md, the consent rule).
-ANONYMOUS_FIELDS = frozenset(
-    {
-        "registration_date",
-        "registration_county",
-        "registration_place",
-        "entry_point",
-        "entry_date",
-        "sex",
-        "nationality",
-        "uasc_status",
-        "has_disability",
-        "current_county",
-        "accommodation_type",
-        "planned_stay",
-        "destination_country",
-        "protection_concerns",
-        "risk_level",
-    }
-)
-CAREGIVER_FIELDS = ("first_name", "last_name", "sex", "date_of_birth", "id_document_type", "phone")
+# What an anonymous record keeps, and the caregiver's own answers: from the catalogue.
+CAREGIVER_FIELDS = tuple(CAREGIVER_ATTRS.values())
 # Keys of the form data that are not Child columns.
-_NOT_CHILD_FIELDS = {
-    "protection_concerns",
-    "accompanying_children",
-    "caregiver_first_name",
-    "caregiver_last_name",
-    "caregiver_sex",
-    "caregiver_date_of_birth",
-    "caregiver_id_document_type",
-    "caregiver_phone",
-    "age_group",
-}
+_NOT_CHILD_FIELDS = {"protection_concerns", "accompanying_children", "age_group", *CAREGIVER_ATTRS}
 
 
 def caregiver_data(data: dict[str, Any]) -> dict[str, Any]:
