@@ -78,13 +78,22 @@ RISK_TRIGGERS: tuple[tuple[str, dict[str, tuple[str, ...]]], ...] = (
 )
 
 
+_TRIGGER_SETS = tuple(
+    (level, {question: frozenset(values) for question, values in triggers.items()})
+    for level, triggers in RISK_TRIGGERS
+)
+
+
 def suggested_risk_level(uasc_status: str, concerns: Iterable[str], has_disability: str) -> str:
-    answers = {"uasc_status": {uasc_status}, "protection_concerns": set(concerns)}
-    answers["has_disability"] = {has_disability}
-    for level, triggers in RISK_TRIGGERS:
+    answers = {
+        "uasc_status": (uasc_status,) if uasc_status else (),
+        "protection_concerns": tuple(concerns or ()),
+        "has_disability": (has_disability,) if has_disability else (),
+    }
+    for level, triggers in _TRIGGER_SETS:
         for question, values in triggers.items():
-            found = answers[question] - {""}
-            if found and ("*" in values or found & set(values)):
+            found = answers[question]
+            if found and ("*" in values or not values.isdisjoint(found)):
                 return level
     return "low"
 
