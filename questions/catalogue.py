@@ -57,8 +57,43 @@ def _rule(code: str, check, *reads: str, consent_only: bool = False, entry_point
     return Rule(code, check, tuple(reads), consent_only, **extra)
 
 
+# What children registered together share (interview, consent, care, location,
+# movement): the next child of a household is pre-filled with these answers.
+HOUSEHOLD = frozenset(
+    {
+        "registration_date",
+        "registration_county",
+        "registration_place",
+        "entry_point",
+        "entry_date",
+        "consent_registration",
+        "consent_given_by",
+        "consent_share_providers",
+        "interpreter_used",
+        "interpreter_language",
+        "nationality",
+        "languages",
+        "care_arrangement",
+        "uasc_status",
+        "caregiver_relationship",
+        "caregiver_is_legal_guardian",
+        "caregiver_ability_to_care",
+        "family_in_ukraine",
+        "tracing_requested",
+        "current_county",
+        "current_locality",
+        "current_address",
+        "accommodation_type",
+        "planned_stay",
+        "destination_country",
+        "planned_departure_date",
+        "contact_phone",
+    }
+)
+
+
 def _q(code, section, number, label, kind, **kw) -> Question:
-    return Question(code, section, number, label, kind, **kw)
+    return Question(code, section, number, label, kind, household=code in HOUSEHOLD, **kw)
 
 
 QUESTIONS: tuple[Question, ...] = (

@@ -126,6 +126,8 @@ class Question:
     # are registrations of their own).
     in_children_file: bool = True
     default: str = ""  # stored when left empty (nationality: UA)
+    # Shared by the children of a household: pre-filled for the next child's registration.
+    household: bool = False
     import_help: object = None  # the column's description when it differs from the label
 
     @property
