@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from lookups import registry
-from questions import ANONYMOUS_FIELDS, BY_CODE, Context, check
+from questions import ANONYMOUS_FIELDS, BY_CODE, QUESTIONS, Context, check
 from questions import rules as question_rules
 from questions.catalogue import HAS_CAREGIVER
 from questions.countries import is_country, is_nationality
@@ -47,19 +47,14 @@ CHILD_QUESTIONS = frozenset(c for c in BY_NAME[CHILDREN] if c in BY_CODE)
 ANONYMOUS_QUESTIONS = CHILD_QUESTIONS & (ANONYMOUS_FIELDS | {"consent_registration"})
 CAREGIVER_DOB = "caregiver_date_of_birth"
 CLOSED_REFERRAL_STATUSES = {"declined", "completed"}
-# Conditional answers kept on the child record itself (see tolerate_stored_gaps).
-STORED_ANSWERS = {
-    "interpreter_language",
-    "id_document_number",
-    "disability_details",
-    "destination_country",
-    "planned_departure_date",
-    "concern_source",
-    "concern_details",
-    "risk_justification",
-    "closed_on",
-    "closure_reason",
-}
+# Conditional answers kept on the child record itself (see tolerate_stored_gaps): the
+# catalogue's conditional questions of children.csv and the answers its consent-only rules
+# ask for (the risk justification), and the closure.
+STORED_ANSWERS = (
+    {q.code for q in QUESTIONS if q.in_children_file and q.when is not None}
+    | {q.code for q in QUESTIONS if any(rule.consent_only for rule in q.rules)}
+    | {"closed_on", "closure_reason"}
+)
 
 
 @dataclass

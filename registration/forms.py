@@ -42,6 +42,8 @@ CAREGIVER_FIELDS = tuple(q.code for q in QUESTIONS if q.when is HAS_CAREGIVER)
 CAREGIVER_PERSON_FIELDS = tuple(CAREGIVER_ATTRS)
 # The conditions as data for static/js/registration.js (json_script).
 CONDITIONS = conditions_data()
+# The stored value of an answer that does not apply.
+EMPTY = {"yesno": None, "date": None, "multi": []}
 NOT_QUESTIONS = (
     "existing_caregiver",
     "caregiver_search",
@@ -151,17 +153,14 @@ class RegistrationForm(forms.Form):
             data.pop(name, None)
         if not data.get("nationality"):
             data["nationality"] = BY_CODE["nationality"].default
-        if data.get("interpreter_used") is not True:
-            data["interpreter_language"] = ""
-        if data.get("uasc_status") == "unaccompanied" or self.cleaned_data.get(
-            "existing_caregiver"
-        ):
+        # Hidden answers are not sent by the page; a script sending them anyway was
+        # refused by clean() with consent. Without consent they are not asked: emptied.
+        for q in QUESTIONS:
+            if q.when is not None and q.code in data and not q.when.holds(data):
+                data[q.code] = EMPTY.get(q.kind, "")
+        if self.cleaned_data.get("existing_caregiver"):
             for name in CAREGIVER_PERSON_FIELDS:
-                data.pop(name, None)
-        if data.get("uasc_status") == "unaccompanied":
-            for name in ("caregiver_relationship", "caregiver_ability_to_care"):
-                data[name] = ""
-            data["caregiver_is_legal_guardian"] = None
+                data.pop(name, None)  # the caregiver picked is linked as it is
         return data
 
 

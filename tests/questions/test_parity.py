@@ -220,3 +220,18 @@ def test_one_bad_answer_gives_the_same_code_everywhere(
     for entry_point, codes in found.items():
         assert code in codes, f"{entry_point} did not report {code} on {question}: {found}"
     assert len({frozenset(codes) for codes in found.values()}) == 1, found
+
+
+def test_the_forms_have_no_rule_of_their_own():
+    """A rule written into one form (a clean_<question> method, a clean() of a section)
+    would be a second copy beside the catalogue: the forms only run questions.check."""
+    from cases.forms_edit import SectionForm
+
+    codes = set(BY_CODE)
+    for form_class in (RegistrationForm, *SECTION_FORMS.values()):
+        own = {
+            name.removeprefix("clean_") for name in vars(form_class) if name.startswith("clean_")
+        }
+        assert not own & codes, (form_class.__name__, own & codes)
+    for form_class in SECTION_FORMS.values():
+        assert form_class.clean is SectionForm.clean, form_class.__name__
