@@ -10,60 +10,27 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.answers import answers_of
+from cases.labels import case_sections, field_label, section_codes
 from cases.models import Child
 from lookups import registry
-from questions import BY_CODE, CAREGIVER_ATTRS, LOOKUPS, QUESTIONS, Context, check
-from questions import SECTIONS as SECTION_TITLES
+from questions import BY_CODE, CAREGIVER_ATTRS, Context, check
 from questions import messages as question_messages
 from questions.fields import field_for
 
-# Answers the system derives, shown on the case page after the answer they come from.
-DERIVED_AFTER = {"date_of_birth_estimated": "age_group", "risk_level": "suggested_risk_level"}
 NOT_EDITABLE = {"consent_registration", "current_county", "age_group", "suggested_risk_level"}
-
-
-def _section_codes(letter: str) -> list[str]:
-    codes = []
-    for q in QUESTIONS:
-        if q.section != letter or q.code == "accompanying_children":
-            continue  # the other children are registrations of their own
-        codes.append(q.code)
-        if q.code in DERIVED_AFTER:
-            codes.append(DERIVED_AFTER[q.code])
-    return codes
-
-
-SECTIONS: dict[str, tuple[str, list[str]]] = {
-    letter: (format_lazy("{}. {}", letter, title), _section_codes(letter))
-    for letter, title in SECTION_TITLES.items()
-}
-# The lookup list of each coded answer.
-FIELD_LISTS = {**LOOKUPS, "suggested_risk_level": "risk_level"}
+# Section letter -> (title, answer codes), as the case page shows them (cases.labels).
+SECTIONS = case_sections()
 # Caregiver answers kept on the Caregiver (a person of their own), not on the child.
 CAREGIVER_PERSON_FIELDS = CAREGIVER_ATTRS
-
-
-def field_label(code: str) -> str:
-    """The label of an answer code, for the case page, history and conflict messages."""
-    if code in CAREGIVER_ATTRS:
-        text = str(BY_CODE[code].label)
-    else:
-        try:
-            text = str(Child._meta.get_field(code).verbose_name)
-        except Exception:  # not a Child field (e.g. a history-only name)
-            return code
-    # Only the first letter: str.capitalize() would lower "Romania".
-    return text[:1].upper() + text[1:]
 
 
 def _editable(letter: str) -> list[str]:
     return [
         code
-        for code in SECTIONS[letter][1]
+        for code in section_codes(letter)
         if code in BY_CODE and code not in NOT_EDITABLE and BY_CODE[code].kind != "group"
     ]
 

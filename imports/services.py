@@ -481,11 +481,11 @@ class _Applier:
         found: dict[str, Caregiver] = {}
         for i in range(0, len(refs), CHUNK):
             chunk = refs[i : i + CHUNK]
-            for cg in Caregiver.objects.filter(
+            for stored in Caregiver.objects.filter(
                 Q(caregiver_ref__in=chunk) | Q(caregiver_ref="", code__in=chunk)
             ):
-                found.setdefault(cg.caregiver_ref or cg.code, cg)
-        new = []
+                found.setdefault(stored.caregiver_ref or stored.code, stored)
+        new: list[Caregiver] = []
         for ref, d in rows.items():
             values = {
                 f: d.get(f) if d.get(f) is not None else ("" if f in ("phone",) else None)
@@ -556,10 +556,10 @@ class _Applier:
             for ref in chunk:
                 d = rows[ref]
                 caregiver = (
-                    self.caregivers.get(d.get("caregiver_ref")) if d.get("caregiver_ref") else None
+                    self.caregivers.get(d["caregiver_ref"]) if d.get("caregiver_ref") else None
                 )
                 household = (
-                    self.households.get(d.get("household_ref")) if d.get("household_ref") else None
+                    self.households.get(d["household_ref"]) if d.get("household_ref") else None
                 )
                 child = stored.get(ref)
                 if child is None:
@@ -587,8 +587,9 @@ class _Applier:
                     counts.unchanged += 1
                     self.child_ids[ref] = child.pk
             if pending:
-                for child in bulk_new_children(pending, self.user, self.request):
-                    self.child_ids[child.record_ref] = child.pk
+                created = bulk_new_children(pending, self.user, self.request)
+                for (ref, *_), child in zip(pending, created, strict=True):
+                    self.child_ids[ref] = child.pk
                 pending = []
             self.progress(min(i + CHUNK, total), total)
 
@@ -638,7 +639,8 @@ class _Applier:
                 "status": d["status"],
                 "closed_on": d.get("closed_on"),
             }
-            referral = by_id.get(d.get("_referral_id"))
+            referral_id = d.get("_referral_id")
+            referral = by_id.get(referral_id) if referral_id is not None else None
             if referral is not None:
                 # A stored referral named by its code: the row may move its date or service.
                 values["service_type"] = d["service_type"]
@@ -651,6 +653,8 @@ class _Applier:
             if referral is None:
                 counts.new += 1
                 if self.write:
+                    # Written above or stored: when writing, every row's child has an id.
+                    assert child_id is not None
                     new.append(
                         Referral(
                             child_id=child_id,

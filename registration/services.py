@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -175,7 +176,7 @@ def register_from_form(
     caregiver: Caregiver | None = None,
     household: Household | None = None,
     sibling=None,
-    accompanying_children: list[dict[str, Any]] = (),
+    accompanying_children: Sequence[dict[str, Any]] = (),
     request=None,
 ) -> Child:
     """The browser's registration: one child, and the children it names (question 36)
@@ -205,17 +206,19 @@ def register_from_form(
         submission_token=submission_token,
         request=request,
     )
-    if child.anonymous or PendingSibling.objects.filter(named_by=child).exists():
+    # Without a household there is nobody to add: accompanying children make one above.
+    if (
+        child.anonymous
+        or household is None
+        or PendingSibling.objects.filter(named_by=child).exists()
+    ):
         return child
-    already = set()
-    if household is not None:
-        already = {
-            name_key(p.first_name, p.last_name) + str(p.date_of_birth)
-            for p in PendingSibling.objects.filter(household=household)
-        } | {
-            name_key(c.first_name, c.last_name) + str(c.date_of_birth)
-            for c in household.children.all()
-        }
+    already = {
+        name_key(p.first_name, p.last_name) + str(p.date_of_birth)
+        for p in PendingSibling.objects.filter(household=household)
+    } | {
+        name_key(c.first_name, c.last_name) + str(c.date_of_birth) for c in household.children.all()
+    }
     for position, row in enumerate(accompanying_children):
         key = name_key(row["first_name"], row["last_name"]) + str(row["date_of_birth"])
         if key in already:

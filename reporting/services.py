@@ -13,6 +13,7 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
+from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,14 +91,19 @@ def file_names(snapshot: ReportSnapshot) -> dict[str, str]:
     return {"csv": f"{base}.csv", "pdf": f"{base}.pdf"}
 
 
+def _file_field(kind: str) -> FileField:
+    field = ReportSnapshot._meta.get_field(kind)
+    assert isinstance(field, FileField)  # kind is "csv" or "pdf"
+    return field
+
+
 def _storage_path(snapshot: ReportSnapshot, kind: str) -> str:
-    field = snapshot._meta.get_field(kind)
-    return field.generate_filename(snapshot, file_names(snapshot)[kind])
+    return _file_field(kind).generate_filename(snapshot, file_names(snapshot)[kind])
 
 
 def _remove_files(snapshot: ReportSnapshot) -> None:
     for kind in ("csv", "pdf"):
-        field = snapshot._meta.get_field(kind)
+        field = _file_field(kind)
         path = _storage_path(snapshot, kind)
         if field.storage.exists(path):
             field.storage.delete(path)

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.codes import new_code
 
+from .tracked import TracksHistory
+
 
 def _case_code() -> str:
     return new_code("C-")
@@ -78,7 +80,7 @@ class ChildQuerySet(models.QuerySet):
         return self.filter(status=CaseStatus.OPEN)
 
 
-class Child(models.Model):
+class Child(TracksHistory, models.Model):
     code = models.CharField(_("case code"), max_length=12, unique=True, default=_case_code)
     record_ref = models.CharField(
         _("source record reference"), max_length=100, null=True, blank=True, unique=True

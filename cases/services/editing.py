@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Field
 
 from audit.log import record
 from audit.models import Action
@@ -108,7 +109,7 @@ def update_case(
         attr = f"{change.code}_id" if change.code in FOREIGN_KEYS else change.code
         value = change.new
         field = Child._meta.get_field(change.code)
-        if value is None and not field.null:
+        if value is None and isinstance(field, Field) and not field.null:
             value = ""
         setattr(locked, attr, value)
 

@@ -12,8 +12,8 @@ from audit.models import Action
 from cases import permissions
 from cases.access import get_case_for_user
 from cases.answers import answer
-from cases.forms_edit import SECTIONS, field_label
-from cases.history import case_history, display
+from cases.history import case_history
+from cases.labels import case_sections, display, field_label
 from cases.models import Child
 
 
@@ -24,7 +24,7 @@ def sections_of(child: Child) -> list[dict]:
             "title": title,
             "rows": [(field_label(code), display(code, answer(child, code))) for code in codes],
         }
-        for key, (title, codes) in SECTIONS.items()
+        for key, (title, codes) in case_sections().items()
     ]
 
 
