@@ -65,7 +65,7 @@ def urls_with_a_code() -> dict[str, tuple[str, ...]]:
 
 
 def kind_of(name: str, params: tuple[str, ...]) -> str | None:
-    """"case", "referral", "other", or None when nobody has said."""
+    """ "case", "referral", "other", or None when nobody has said."""
     if name in NOT_ABOUT_A_CASE:
         return "other"
     namespace = name.split(":")[0] if ":" in name else ""
@@ -148,9 +148,7 @@ def url_for(name: str, params: tuple[str, ...], child: Child) -> str:
 
 @pytest.mark.parametrize("persona", ["worker_tm", "worker2_tm", "coord_tm"])
 @pytest.mark.parametrize(("name", "params"), CASE_URLS, ids=[n for n, _p in CASE_URLS])
-def test_the_old_county_gets_404_after_the_transfer(
-    client, request, moved, persona, name, params
-):
+def test_the_old_county_gets_404_after_the_transfer(client, request, moved, persona, name, params):
     """GET and a forged POST: 404 (or 405 where the method is not one of the page's)."""
     url = url_for(name, params, moved)
     client.force_login(request.getfixturevalue(persona))
