@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "referrals",
     "reporting",
     "imports",
+    "home",  # composes the apps above (home page, demo data): apps import downwards only
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import county_scope
+
 from .csv_export import render_csv
 from .engine import check_county, compute_report
 from .models import JobStatus, ReportSnapshot, Variant
@@ -31,13 +33,7 @@ _TABLES_SHARE = 80
 def may_request(user, county: str | None, variant: str = Variant.FULL) -> bool:
     """Statistics scope (roles.md): county coordinators their county, the country
     coordinator national or any county; field workers none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_country_coordinator:
-        return True
-    if user.is_county_coordinator:
-        return county is not None and county == user.county_id
-    return False
+    return county_scope(user).allows(county)
 
 
 def request_report(
