@@ -24,12 +24,11 @@ class Action(models.TextChoices):
 
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuditEventQuerySet:
-        """Country coordinators see all; county coordinators their county's records."""
-        if user.is_country_coordinator:
-            return self
-        if user.is_county_coordinator:
-            return self.filter(county_id=user.county_id)
-        return self.none()
+        """Country coordinators see all; county coordinators their county's records
+        (accounts.scope.county_scope, reached through the user: audit sits below accounts)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return user.county_scope.filter(self)
 
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")

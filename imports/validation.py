@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts.scope import county_scope
 from lookups import registry
 from questions import ANONYMOUS_FIELDS, BY_CODE, QUESTIONS, Context, check
 from questions import rules as question_rules
@@ -111,11 +112,10 @@ class Scope:
 
     @classmethod
     def for_user(cls, user) -> Scope:
-        if user.is_country_coordinator:
-            return cls(None)
-        if user.is_county_coordinator:
-            return cls(user.county_id)
-        raise PermissionError("Only coordinators import.")
+        scope = county_scope(user)
+        if scope.empty:
+            raise PermissionError("Only coordinators import.")
+        return cls(None if scope.everywhere else scope.county)
 
     def allows(self, county: str | None) -> bool:
         return self.county is None or county == self.county

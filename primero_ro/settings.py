@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "referrals",
     "reporting",
     "imports",
+    "home",  # composes the apps above (home page, demo data): apps import downwards only
 ]
 
 MIDDLEWARE = [
@@ -261,6 +262,27 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "task": "accounts.tasks.clear_expired_sessions",
     "schedule": 24 * 60 * 60,
 }
+
+# Cache: shared by the web and Celery processes when Redis is configured, so that a
+# lookup edited in the admin reaches every process without a restart (lookups/registry.py).
+# CACHE_URL (redis://host:port/db), else the broker's Redis; local memory without either.
+CACHE_URL = env.str("CACHE_URL", default="") or CELERY_BROKER_URL
+if CACHE_URL and CACHE_URL.split("://", 1)[0] not in ("redis", "rediss"):
+    raise ImproperlyConfigured(
+        f"CACHE_URL: expected redis://host:port/db, got {CACHE_URL.split('://', 1)[0]!r}"
+    )
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "primero",
+            # A Redis that does not answer costs a page one second, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from cases.answers import FOREIGN_KEYS
 from cases.models import Child
 from questions import QUESTIONS
@@ -24,12 +22,16 @@ def _yes_no(value) -> str:
 
 
 def source_child(user, code: str) -> Child | None:
-    """A child this user may start the next registration from: one they may open, or an
-    anonymous record they registered themselves."""
+    """A child this user may start the next registration from (or see the confirmation
+    of): a case they may open (visible_to, nothing wider: after a transfer the old county
+    loses it here too), or an anonymous record they registered, which holds nothing
+    personal."""
+    related = ("caregiver", "household", "current_county")
     return (
-        Child.objects.filter(code=code)
-        .filter(Q(pk__in=Child.objects.visible_to(user)) | Q(created_by=user))
-        .select_related("caregiver", "household")
+        Child.objects.visible_to(user).filter(code=code).select_related(*related).first()
+        or Child.objects.anonymous_records_of(user)
+        .filter(code=code)
+        .select_related(*related)
         .first()
     )
 

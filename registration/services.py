@@ -150,21 +150,16 @@ def register_child(
 
 
 def usable_caregivers(user):
-    """Caregivers the user may link a new child to: those of cases the user can open, and
-    those the user entered."""
-    from django.db.models import Q
-
+    """Caregivers the user may link a new child to: those of cases the user can open
+    (visible_to and nothing wider: a family that moved away is not found any more)."""
     visible = Child.objects.visible_to(user)
-    return Caregiver.objects.filter(Q(children__in=visible) | Q(created_by=user)).distinct()
+    return Caregiver.objects.filter(children__in=visible).distinct()
 
 
 def usable_households(user):
-    from django.db.models import Q
-
+    """Households the user may add a child to: those of cases the user can open."""
     visible = Child.objects.visible_to(user)
-    return Household.objects.filter(
-        Q(children__in=visible) | Q(children__created_by=user)
-    ).distinct()
+    return Household.objects.filter(children__in=visible).distinct()
 
 
 @transaction.atomic

@@ -7,7 +7,6 @@ POSTed, pages are addressed by case code.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -312,12 +311,7 @@ def _uuid_or_none(value: str):
 @login_required
 @require_http_methods(["GET"])
 def done(request: HttpRequest, code: str) -> HttpResponse:
-    child = (
-        Child.objects.filter(code=code)
-        .filter(Q(pk__in=Child.objects.visible_to(request.user)) | Q(created_by=request.user))
-        .select_related("caregiver", "household", "current_county")
-        .first()
-    )
+    child = prefill.source_child(request.user, code)
     if child is None:
         raise Http404
     # The confirmation shows the case (name, caregiver, risk): audited like the case page.

@@ -17,6 +17,8 @@ from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import county_scope
+
 from .csv_export import render_csv
 from .engine import check_county, compute_report
 from .models import JobStatus, ReportSnapshot, Variant
@@ -32,13 +34,7 @@ _TABLES_SHARE = 80
 def may_request(user, county: str | None, variant: str = Variant.FULL) -> bool:
     """Statistics scope (roles.md): county coordinators their county, the country
     coordinator national or any county; field workers none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_country_coordinator:
-        return True
-    if user.is_county_coordinator:
-        return county is not None and county == user.county_id
-    return False
+    return county_scope(user).allows(county)
 
 
 def request_report(

@@ -76,6 +76,17 @@ class ChildQuerySet(models.QuerySet):
         )
         return qs.filter(registered | Q(assigned_to=user) | shared_q)
 
+    def anonymous_records_of(self, user) -> ChildQuerySet:
+        """The anonymous statistical records this user registered.
+
+        They are not cases (no name, no contact, no follow-up: registration.md's consent
+        rule) so visible_to never returns them; only the registration confirmation and the
+        next registration's pre-fill read them back, for the worker who saved them.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(anonymous=True, created_by=user)
+
     def open(self) -> ChildQuerySet:
         return self.filter(status=CaseStatus.OPEN)
 
