@@ -250,6 +250,9 @@ def refer(request, case_code: str):
                 % {"code": referral.code, "service": registry.label("service_type", service_type)},
             )
             return redirect(child.get_absolute_url())
+    if request.method == "GET":
+        # The form shows the case (name, consent, open referrals): a look at it (roles.md).
+        record(request.user, Action.VIEW_CASE, obj=child, request=request, page="refer")
     return render(
         request,
         "referrals/refer.html",
