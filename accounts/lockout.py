@@ -25,6 +25,18 @@ ACCOUNT = "account"
 ADDRESS = "address"
 
 
+def typed_username(request, credentials: dict | None) -> str | None:
+    """The username as django-axes records it (AXES_USERNAME_CALLABLE): as typed, cut to 150
+    characters, the longest a username can be, so that a 10,000-character one is refused
+    like any other wrong login instead of overflowing django-axes' column."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        value = credentials.get(field)
+    else:
+        value = getattr(request, "data", request.POST).get(field) if request is not None else None
+    return None if value is None else str(value)[:150]
+
+
 def _recent(attempts):
     return attempts.filter(attempt_time__gte=timezone.now() - get_cool_off())
 

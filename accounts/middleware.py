@@ -67,7 +67,7 @@ class TwoFactorRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not two_factor.required_for(user):
+        if not user.is_authenticated or not two_factor.required_for(user) or user.is_verified():
             return None
         if request.resolver_match.view_name in OPEN_BEFORE_SECOND_STEP:
             return None

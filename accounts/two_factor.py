@@ -31,8 +31,8 @@ from audit.models import Action
 from .models import User
 
 TOTP_CODE = re.compile(r"^\d{6}$")
-# Backup codes are django-otp's: 10 letters and digits of base32, lower case.
-BACKUP_CODE = re.compile(r"^[a-z2-7]{10}$")
+# Backup codes are django-otp's: 8 letters and digits of base32 (40 random bits), lower case.
+BACKUP_CODE = re.compile(r"^[a-z2-7]{8}$")
 
 
 def required_for(user) -> bool:

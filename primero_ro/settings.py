@@ -220,6 +220,7 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "accounts.lockout.PairAndAddressHandler"
 AXES_CLIENT_IP_CALLABLE = "audit.log.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.typed_username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # A lockout ends AXES_COOLOFF_MINUTES after the failure that caused it, as the lockout page
 # says; more attempts during it do not push the end further.
