@@ -20,6 +20,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import two_factor
 
 
+def _wait_message() -> str:
+    return _("Too many wrong codes: wait a few seconds, then type the new code.")
+
+
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
@@ -59,16 +63,19 @@ def enrol(request):
     device = two_factor.pending_phone(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.confirm_enrolment(request, device, form.cleaned_data["code"])
-        if codes is not None:
-            return _codes_page(request, codes, next_url)
-        form.add_error(
-            "code",
-            _(
-                "This code is not right. Check that the phone's clock is correct and type "
-                "the code the app shows now."
-            ),
-        )
+        if not device.verify_is_allowed()[0]:
+            form.add_error("code", _wait_message())
+        else:
+            codes = two_factor.confirm_enrolment(request, device, form.cleaned_data["code"])
+            if codes is not None:
+                return _codes_page(request, codes, next_url)
+            form.add_error(
+                "code",
+                _(
+                    "This code is not right. Check that the phone's clock is correct and type "
+                    "the code the app shows now."
+                ),
+            )
     return render(
         request,
         "accounts/two_factor/enrol.html",
@@ -99,9 +106,7 @@ def verify(request):
         if outcome.verified:
             return redirect(next_url)
         if outcome.wait_until is not None:
-            form.add_error(
-                "code", _("Too many wrong codes: wait a few seconds, then type the new code.")
-            )
+            form.add_error("code", _wait_message())
         else:
             form.add_error("code", _("This code is not right, or it was already used."))
     return render(request, "accounts/two_factor/verify.html", {"form": form, "next": next_url})
