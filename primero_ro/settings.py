@@ -232,6 +232,7 @@ AXES_VERBOSE = False
 # coordinators and superusers; for field workers when this is on.
 OTP_REQUIRED_FOR_FIELD_WORKERS = env_bool("OTP_REQUIRED_FOR_FIELD_WORKERS", False)
 OTP_TOTP_ISSUER = "Primero RO"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code
 OTP_BACKUP_CODE_COUNT = 10
 
 GUARDIAN_RAISE_403 = False
