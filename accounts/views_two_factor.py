@@ -57,6 +57,9 @@ def _codes_page(request, codes: list[str], next_url: str):
 def enrol(request):
     next_url = _next_url(request)
     user = request.user
+    if not two_factor.required_for(user):
+        # A phone that no login would ask for would only give a false sense of safety.
+        return redirect("two_factor")
     if two_factor.is_enrolled(user):
         # A phone is already set up: it is needed now, not a new one (a reset removes it).
         return redirect("two_factor" if user.is_verified() else "two_factor_verify")
@@ -96,7 +99,7 @@ def enrol(request):
 def verify(request):
     next_url = _next_url(request)
     user = request.user
-    if user.is_verified():
+    if user.is_verified() or not two_factor.required_for(user):
         return redirect(next_url)
     if not two_factor.is_enrolled(user):
         return redirect(f"{reverse('two_factor_enrol')}?{urlencode({'next': next_url})}")

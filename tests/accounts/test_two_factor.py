@@ -116,6 +116,16 @@ def test_field_workers_need_it_when_the_setting_says_so(worker_tm, settings):
     assert client.get("/")["Location"].startswith(ENROL)
 
 
+def test_a_field_worker_who_does_not_need_it_cannot_enrol_a_phone(client, worker_tm):
+    client.force_login(worker_tm)
+    assert client.get(ENROL)["Location"] == "/accounts/two-factor/"
+    assert client.post(ENROL, {"code": "123456"})["Location"] == "/accounts/two-factor/"
+    assert client.get(VERIFY)["Location"] == "/"
+    assert not TOTPDevice.objects.filter(user=worker_tm).exists()
+    page = client.get("/accounts/two-factor/").content.decode()
+    assert "Your account logs in with a password only." in page
+
+
 def test_htmx_requests_are_sent_to_the_step_as_a_whole_page(coord_tm):
     client = password_login("coord.tm")
     response = client.get("/cases/", HTTP_HX_REQUEST="true")
