@@ -133,22 +133,28 @@ def test_the_address_behind_trusted_proxies(
     assert events(Action.LOGIN).get().ip_address == expected
 
 
-def test_the_trusted_proxy_count_is_read_from_the_environment():
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("TRUSTED_PROXY_COUNT", "-1", "TRUSTED_PROXY_COUNT: must be at least 0"),
+        ("TRUSTED_PROXY_COUNT", "one", "TRUSTED_PROXY_COUNT: expected a whole number"),
+        ("SESSION_ABSOLUTE_SECONDS", "5", "SESSION_ABSOLUTE_SECONDS: must be at least 60"),
+        ("LOGIN_ADDRESS_FAILURE_LIMIT", "0", "LOGIN_ADDRESS_FAILURE_LIMIT: must be at least 1"),
+        ("OTP_REQUIRED_FOR_FIELD_WORKERS", "maybe", "OTP_REQUIRED_FOR_FIELD_WORKERS: expected"),
+    ],
+)
+def test_a_bad_setting_refuses_to_start_and_names_the_variable(variable, value, message):
     import subprocess
     import sys
 
     from django.conf import settings
 
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from django.conf import settings; print(settings.TRUSTED_PROXY_COUNT)",
-        ],
+        [sys.executable, "-c", "from django.conf import settings; settings.DEBUG"],
         env={
             "DJANGO_SETTINGS_MODULE": "primero_ro.settings",
             "DEBUG": "true",
-            "TRUSTED_PROXY_COUNT": "-1",
+            variable: value,
             "PATH": "/usr/bin:/bin",
         },
         capture_output=True,
@@ -157,7 +163,7 @@ def test_the_trusted_proxy_count_is_read_from_the_environment():
         timeout=60,
     )
     assert result.returncode != 0
-    assert "TRUSTED_PROXY_COUNT: must be at least 0" in result.stderr
+    assert message in result.stderr.strip().splitlines()[-1]
 
 
 # --- absolute session lifetime --------------------------------------------------------
