@@ -19,6 +19,9 @@ class Action(models.TextChoices):
     REPORT_DOWNLOAD = "report_download", _("Downloaded a report")
     REFERRAL = "referral", _("Referral")
     LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    TWO_FACTOR = "two_factor", _("Two-step login")
     USER_CHANGE = "user_change", _("Changed a user account")
 
 

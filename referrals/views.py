@@ -212,6 +212,9 @@ def _safe_next(request, default: str) -> str:
 def refer(request, case_code: str):
     """GET ?service_type=X: the confirmation page; POST: create the referral."""
     child = get_case_for_user(request.user, case_code)
+    if request.method == "GET":
+        # Both steps show the case (name, consent, open referrals): a look at it (roles.md).
+        record(request.user, Action.VIEW_CASE, obj=child, request=request, page="refer")
     service_type = request.POST.get("service_type") or request.GET.get("service_type") or ""
     if not registry.is_valid("service_type", service_type):
         if request.method == "POST":
