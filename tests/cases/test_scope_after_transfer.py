@@ -28,6 +28,7 @@ NOT_ABOUT_A_CASE = {
     "user_set_active": "a user account",
     "user_password": "a user account",
     "user_unlock": "a user account",
+    "user_reset_two_factor": "a user account",
     "referrals:provider_edit": "a service provider of the directory",
     "referrals:provider_set_active": "a service provider of the directory",
     "reporting:detail": "a statistics report (county scope)",
