@@ -49,17 +49,43 @@ def record(
 ) -> AuditEvent:
     """actor_label: the name written when there is no user (a job, the command line, a
     failed login with an unknown username)."""
+    event = audit_event(
+        user,
+        action,
+        obj=obj,
+        county_code=county_code,
+        request=request,
+        actor_label=actor_label,
+        **details,
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    user,
+    action: str | Action,
+    *,
+    obj=None,
+    county_code: str | None = None,
+    request=None,
+    ip: str | None = None,
+    actor_label: str = "system",
+    **details,
+) -> AuditEvent:
+    """The event record() writes, unsaved: services that change many records at once
+    (an import) insert theirs in batches."""
     object_type = obj._meta.model_name if obj is not None else ""
     object_code = getattr(obj, "code", "") or (str(obj.pk) if obj is not None else "")
     if county_code is None and obj is not None:
         county_code = getattr(obj, "current_county_id", None) or getattr(obj, "county_id", None)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         user=user if getattr(user, "is_authenticated", False) else None,
         username=getattr(user, "username", "") or actor_label,
         action=action,
         object_type=object_type,
         object_code=object_code,
         county_id=county_code,
-        ip_address=client_ip(request),
+        ip_address=ip if request is None else client_ip(request),
         details=details,
     )

@@ -55,6 +55,15 @@ MESSAGES = {
         "Consent to registration cannot be changed by an import (the record has %(was)s)."
     ),
     "unknown_provider": _("No service provider with this name in the county %(county)s."),
+    # What the case services refuse (docs/lifecycle.md)
+    "closure_pending": _(
+        "A request to close this case is waiting for approval: approve or reject it on "
+        "the case page first."
+    ),
+    "transfer_pending": _(
+        "A transfer of this case is waiting for a decision: decide it on the case page first."
+    ),
+    "closed_moves": _("A closed case cannot move to another county: reopen it first."),
 }
 
 

@@ -1,9 +1,11 @@
 """Running an import: read, validate, compare with what is stored, and write it all in
 one transaction (or nothing).
 
-New children go through registration.services.register_child, exactly like a browser
-registration (keys, suggested risk, follow-up schedule, history, audit event); changed
-children through update_imported_child below.
+Records change through the same services as in the browser (docs/lifecycle.md): new
+children are built by registration.services.build_registration and written by
+register_child (or register_many, which batches the inserts); rows imported closed are
+then closed by close_case (close_cases); changed children go through
+update_imported_child below (reopen_case, transfer_case, update_case, close_case).
 """
 
 from __future__ import annotations
@@ -19,21 +21,25 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
-from simple_history.utils import bulk_create_with_history
 
-from audit.log import client_ip, record
-from audit.models import Action, AuditEvent
-from cases import rules
-from cases.models import Caregiver, CaseStatus, Child, Household, WorkflowStage
+from audit.log import record
+from audit.models import Action
+from cases import bulk, rules
+from cases.bulk import CHUNK, unique_codes
+from cases.models import Caregiver, CaseStatus, Child, Household, TransferStatus, WorkflowStage
 from cases.names import name_key
+from cases.services.closure import close_case, close_cases, has_pending_closure, reopen_case
+from cases.services.editing import update_case
+from cases.services.transfer import transfer_case
+from cases.services.workflow import mark_referred
 from questions import CAREGIVER_ATTRS
 from referrals.models import Referral
 from registration.services import (
     ANONYMOUS_FIELDS,
-    _anonymise,
-    _child_fields,
-    compute_age_group,
+    Registration,
+    build_registration,
     register_child,
+    register_many,
 )
 
 from .columns import CAREGIVERS, CHILD_COLUMNS, CHILDREN, REFERRALS
@@ -41,9 +47,8 @@ from .messages import ImportIssue
 from .reading import Source, extra_sheets, read_table
 from .validation import ExistingData, Scope, Validated, validate
 
-CHUNK = 1000
-# From this many new children on, they are written in bulk (bulk_new_children) rather
-# than one register_child call each: the same rows, a hundred times fewer queries.
+# From this many new children on, they are written in bulk (register_many, close_cases)
+# rather than one register_child call each: the same rows, a hundred times fewer queries.
 BULK_MIN = 50
 FK_FIELDS = {"registration_county", "current_county", "entry_point"}
 # Columns of children.csv that are not Child fields, or that are derived on save.
@@ -159,20 +164,24 @@ def child_values(d: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def register_data(d: dict[str, Any], has_referrals: bool) -> dict[str, Any]:
-    """The answers register_child takes, keyed by question code."""
+def register_data(d: dict[str, Any]) -> dict[str, Any]:
+    """The answers registration.services.build_registration takes, keyed by question code.
+
+    Without the status columns: a row imported closed is registered, then closed (as in
+    the browser), by close_case's rules."""
     data = {}
     for key, value in child_values(d).items():
+        if key in STATUS_FIELDS:
+            continue
         data[key.removesuffix("_id") if key.removesuffix("_id") in FK_FIELDS else key] = value
     data["protection_concerns"] = list(d.get("protection_concerns") or [])
-    if d["consent_registration"]:
-        if d["status"] == CaseStatus.CLOSED:
-            data["workflow_stage"] = WorkflowStage.CLOSED
-        elif has_referrals:
-            data["workflow_stage"] = WorkflowStage.REFERRED
-    else:
+    if not d["consent_registration"]:
         data["age_group"] = d["age_group"]
     return data
+
+
+def _closes(d: dict[str, Any]) -> bool:
+    return d["consent_registration"] is not False and d["status"] == CaseStatus.CLOSED
 
 
 def _ref_of(obj, ref_field: str) -> str | None:
@@ -194,7 +203,44 @@ def child_differs(child: Child, d: dict[str, Any]) -> bool:
     return _ref_of(child.household, "household_ref") != d.get("household_ref")
 
 
-# -- the update service --------------------------------------------------------------
+# -- changing a stored record: the case services, in the order a user would use them --
+
+# The reason of a reopening made by an import (the file says only "open"); the case
+# page shows who reopened and when.
+IMPORT_REOPENING_REASON = "import"
+
+
+def lifecycle_issues(child: Child, d: dict[str, Any]) -> list[ImportIssue]:
+    """What the case services would refuse for this row: said as import errors (with
+    the line and column), before anything is written."""
+    line = d.get("_line")
+    issues = []
+    closes = _closes(d) and child.status != CaseStatus.CLOSED
+    if closes and has_pending_closure(child):
+        issues.append(ImportIssue(CHILDREN, line, "status", d["status"], "closure_pending"))
+    county = d.get("current_county")
+    if not child.anonymous and county and county != child.current_county_id:
+        if child.status == CaseStatus.CLOSED and _closes(d):
+            issues.append(ImportIssue(CHILDREN, line, "current_county", county, "closed_moves"))
+        elif child.transfers.filter(status=TransferStatus.PENDING).exists():
+            issues.append(ImportIssue(CHILDREN, line, "current_county", county, "transfer_pending"))
+    return issues
+
+
+def _answers(child: Child, d: dict[str, Any]) -> dict[str, Any]:
+    """The row's answers for update_case, keyed by question code; the status columns only
+    to correct the date or reason of a case that stays closed (close_case and
+    reopen_case set them otherwise)."""
+    keep_closure = child.status == CaseStatus.CLOSED and _closes(d)
+    data = {}
+    for key, value in child_values(d).items():
+        if key == "age_group" or (key in STATUS_FIELDS and not (keep_closure and key != "status")):
+            continue
+        data[key.removesuffix("_id") if key.removesuffix("_id") in FK_FIELDS else key] = value
+    data["protection_concerns"] = list(d.get("protection_concerns") or [])
+    if child.anonymous:
+        data["age_group"] = d["age_group"]
+    return data
 
 
 @transaction.atomic
@@ -207,237 +253,25 @@ def update_imported_child(
     household: Household | None,
     request=None,
 ) -> Child:
-    """Apply a changed import row to its record, as an edit in the browser would.
+    """Apply a changed import row to its record through the browser's services: reopen
+    (reopen_case), move to another county (transfer_case), edit the answers
+    (update_case: history reason, derived fields, schedule), close (close_case).
 
-    Recomputes what register_child derives (name key, age group, suggested risk level,
-    follow-up schedule), closes or reopens the case as the row says, bumps the version
-    and leaves the change in the record's history.
+    lifecycle_issues must have found nothing for this row.
     """
-    before = {f: getattr(child, f) for f in ("registration_date", "risk_level", "status")}
-    for attr, value in child_values(d).items():
-        setattr(child, attr, value)
-    concerns = list(d.get("protection_concerns") or [])
-    child.suggested_risk_level = rules.suggested_risk_level(
-        child.uasc_status, concerns, child.has_disability
-    )
-    if not child.anonymous:
-        child.caregiver = caregiver
-        child.household = household
-        child.name_key = name_key(child.first_name, child.last_name, child.name_native)
-        if child.status == CaseStatus.CLOSED:
-            child.workflow_stage = WorkflowStage.CLOSED
-            child.next_follow_up_due = None
-        else:
-            reopened = before["status"] == CaseStatus.CLOSED
-            if reopened:
-                has_referrals = child.referrals.exists()
-                child.workflow_stage = (
-                    WorkflowStage.REFERRED if has_referrals else WorkflowStage.REGISTERED
-                )
-            if reopened or any(
-                getattr(child, f) != before[f] for f in ("registration_date", "risk_level")
-            ):
-                last = child.follow_ups.order_by("-done_on").first()
-                if last is None:
-                    child.first_follow_up_due = rules.next_follow_up(
-                        child.registration_date, child.risk_level
-                    )
-                    child.next_follow_up_due = child.first_follow_up_due
-                else:
-                    child.next_follow_up_due = rules.next_follow_up(last.done_on, child.risk_level)
-    child.version += 1
-    child.updated_by = user
-    child._history_user = user
-    child.save()
-    if {c.pk for c in child.protection_concerns.all()} != set(concerns):
-        child.protection_concerns.set(concerns)
-    record(user, Action.CHANGE_CASE, obj=child, request=request, source="import")
+    if child.status == CaseStatus.CLOSED and not _closes(d):
+        reopen_case(child, user, IMPORT_REOPENING_REASON, request=request)
+        child.refresh_from_db()
+    county = d.get("current_county")
+    if not child.anonymous and county and county != child.current_county_id:
+        transfer_case(child, user, county, request=request)
+        child.refresh_from_db()
+    links = None if child.anonymous else {"caregiver": caregiver, "household": household}
+    update_case(child, _answers(child, d), user, child.version, links=links, request=request)
+    if _closes(d) and child.status != CaseStatus.CLOSED:
+        close_case(child, user, d["closure_reason"], d["closed_on"], request=request)
+        child.refresh_from_db()
     return child
-
-
-def unique_codes(objs: list, model) -> None:
-    """Give every new object a code that no other of them and no stored row has.
-
-    Codes are random (cases.codes.new_code, 31^7 values): one at a time a clash is
-    negligible, but among 35,000 new rows, and against the rows already stored, a
-    repeated code is likely enough (a few percent per large import) to make the whole
-    import fail on the unique constraint. Clashes are drawn again, checked again."""
-    field = model._meta.get_field("code")
-    seen: set[str] = set()
-    pending = [o for o in objs if o.pk is None]
-    while pending:
-        codes = sorted({o.code for o in pending})
-        taken: set[str] = set()
-        for i in range(0, len(codes), CHUNK * 5):
-            taken.update(
-                model.objects.filter(code__in=codes[i : i + CHUNK * 5]).values_list(
-                    "code", flat=True
-                )
-            )
-        retry = []
-        for obj in pending:
-            if obj.code in taken or obj.code in seen:
-                obj.code = field.get_default()
-                retry.append(obj)
-            else:
-                seen.add(obj.code)
-        pending = retry
-
-
-def _bulk_create_with_history(objs: list, model, user) -> list:
-    """bulk_create_with_history, with the history rows copied by the database itself on
-    PostgreSQL (INSERT ... SELECT from the rows just inserted): the same "+" rows that
-    django-simple-history writes, without building a second model instance per row."""
-    from django.db import connection
-    from django.utils import timezone
-
-    unique_codes(objs, model)
-    if connection.vendor != "postgresql":
-        bulk_create_with_history(objs, model, batch_size=CHUNK, default_user=user)
-        return objs
-    model.objects.bulk_create(objs, batch_size=CHUNK)
-    history = model.history.model
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in history.tracked_fields)
-    # Table and column names come from the models; every value is a parameter.
-    target, source = quote(history._meta.db_table), quote(model._meta.db_table)
-    extra = "history_date, history_change_reason, history_type, history_user_id"
-    sql = f"INSERT INTO {target} ({columns}, {extra}) SELECT {columns}, %s, NULL, '+', %s FROM {source} WHERE id = ANY(%s) ORDER BY id"  # noqa: S608
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        for i in range(0, len(objs), CHUNK * 10):
-            cursor.execute(sql, [now, user.pk, [o.pk for o in objs[i : i + CHUNK * 10]]])
-    return objs
-
-
-def _bulk_audit_created(children: list[Child], user, ip: str | None) -> None:
-    """The create_case audit events record() writes for register_child, one per child."""
-    from django.db import connection
-    from django.utils import timezone
-
-    if connection.vendor == "postgresql":
-        # Written by the database from the rows just inserted (codes and counties only).
-        sql = (
-            "INSERT INTO audit_auditevent (at, user_id, username, action, object_type, "
-            "object_code, county_id, ip_address, details) "
-            "SELECT %s, %s, %s, %s, 'child', code, current_county_id, %s, "
-            "jsonb_build_object('anonymous', anonymous) FROM cases_child "
-            "WHERE id = ANY(%s) ORDER BY id"
-        )
-        now = timezone.now()
-        with connection.cursor() as cursor:
-            for i in range(0, len(children), CHUNK * 10):
-                ids = [c.pk for c in children[i : i + CHUNK * 10]]
-                cursor.execute(sql, [now, user.pk, user.username, Action.CREATE_CASE, ip, ids])
-        return
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                user=user,
-                username=user.username,
-                action=Action.CREATE_CASE,
-                object_type="child",
-                object_code=child.code,
-                county_id=child.current_county_id,
-                ip_address=ip,
-                details={"anonymous": child.anonymous},
-            )
-            for child in children
-        ],
-        batch_size=CHUNK,
-    )
-
-
-def _bulk_set_concerns(concerns_of: list[tuple[Child, list[str]]], user) -> None:
-    """What protection_concerns.set() does for a new child, for many at once: the
-    through rows, then a "~" history row holding the snapshot of the concerns (the
-    m2m_changed handler of django-simple-history writes the same)."""
-    from django.apps import apps
-
-    through = Child.protection_concerns.through
-    links = through.objects.bulk_create(
-        [
-            through(child_id=child.pk, protectionconcern_id=code)
-            for child, concerns in concerns_of
-            for code in concerns
-        ],
-        batch_size=CHUNK,
-    )
-    history = Child.history.bulk_history_create(
-        [child for child, _ in concerns_of], batch_size=CHUNK, update=True, default_user=user
-    )
-    history_of = {h.id: h for h in history}
-    m2m_history = apps.get_model("cases", "HistoricalChild_protection_concerns")
-    m2m_history.objects.bulk_create(
-        [
-            m2m_history(
-                history=history_of[link.child_id],
-                id=link.pk,
-                child_id=link.child_id,
-                protectionconcern_id=link.protectionconcern_id,
-            )
-            for link in links
-        ],
-        batch_size=CHUNK,
-    )
-
-
-def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
-    """register_child for many children at once: the same Child rows (built by
-    register_child's own helpers and rules), the same "+" history rows (and a "~" one
-    where protection concerns are set, as register_child's m2m set makes), the same
-    CREATE_CASE audit events, in a few queries per thousand children.
-
-    tests/imports/test_services.py compares its records with register_child's field by
-    field, so that a change of register_child that is not mirrored here fails a test.
-    """
-    children: list[Child] = []
-    concerns_of: list[tuple[Child, list[str]]] = []
-    for ref, data, caregiver, household in pending:
-        concerns = list(data.get("protection_concerns") or [])
-        age_group = compute_age_group(data)
-        suggested = rules.suggested_risk_level(
-            data.get("uasc_status", ""), concerns, data.get("has_disability", "")
-        )
-        if not data.get("consent_registration"):
-            child = Child(
-                **_child_fields(_anonymise(data)),
-                anonymous=True,
-                consent_registration=False,
-                age_group=age_group,
-                suggested_risk_level=suggested,
-                status="",
-                workflow_stage="",
-                created_by=user,
-                updated_by=user,
-                record_ref=ref,
-            )
-        else:
-            child = Child(
-                **_child_fields(data),
-                age_group=age_group,
-                suggested_risk_level=suggested,
-                caregiver=caregiver,
-                household=household,
-                created_by=user,
-                updated_by=user,
-                record_ref=ref,
-            )
-            child.name_key = name_key(child.first_name, child.last_name, child.name_native)
-            child.first_follow_up_due = rules.next_follow_up(
-                child.registration_date, child.risk_level
-            )
-            child.next_follow_up_due = (
-                None if child.status == CaseStatus.CLOSED else child.first_follow_up_due
-            )
-        children.append(child)
-        if concerns:
-            concerns_of.append((child, concerns))
-    _bulk_create_with_history(children, Child, user)
-    if concerns_of:
-        _bulk_set_concerns(concerns_of, user)
-    _bulk_audit_created(children, user, client_ip(request))
-    return children
 
 
 # -- the import ------------------------------------------------------------------------
@@ -509,7 +343,7 @@ class _Applier:
                 counts.unchanged += 1
             self.caregivers[ref] = cg
         if self.write and new:
-            _bulk_create_with_history(new, Caregiver, self.user)
+            bulk.create_with_history(new, Caregiver, self.user)
 
     def do_households(self) -> None:
         refs = sorted(
@@ -535,8 +369,8 @@ class _Applier:
         refs = list(rows)
         total = len(refs)
         new_count = sum(1 for ref in refs if ref not in self.existing.children)
-        bulk = new_count >= BULK_MIN
-        pending: list[tuple] = []
+        bulk_new = new_count >= BULK_MIN
+        pending: list[tuple[Registration, dict[str, Any]]] = []
         for i in range(0, total, CHUNK):
             chunk = refs[i : i + CHUNK]
             existing_refs = [r for r in chunk if r in self.existing.children]
@@ -565,16 +399,30 @@ class _Applier:
                 if child is None:
                     counts.new += 1
                     if self.write:
-                        data = register_data(d, ref in with_referrals)
-                        if bulk:
-                            pending.append((ref, data, caregiver, household))
+                        data = register_data(d)
+                        referred = ref in with_referrals
+                        if bulk_new:
+                            reg = build_registration(
+                                data,
+                                self.user,
+                                caregiver=caregiver,
+                                household=household,
+                                record_ref=ref,
+                                create_referrals=False,
+                                referred=referred,
+                            )
+                            pending.append((reg, d))
                         else:
-                            self.child_ids[ref] = self.register_one(ref, data, caregiver, household)
+                            self.child_ids[ref] = self.register_one(
+                                ref, data, d, caregiver, household, referred
+                            )
                 elif child_differs(child, d):
                     counts.changed += 1
                     self.result.changed_refs.append(ref)
                     self.child_ids[ref] = child.pk
-                    if self.write:
+                    issues = lifecycle_issues(child, d)
+                    self.result.issues.extend(issues)
+                    if self.write and not issues and not self.result.issues:
                         update_imported_child(
                             child,
                             d,
@@ -587,13 +435,22 @@ class _Applier:
                     counts.unchanged += 1
                     self.child_ids[ref] = child.pk
             if pending:
-                created = bulk_new_children(pending, self.user, self.request)
-                for (ref, *_), child in zip(pending, created, strict=True):
-                    self.child_ids[ref] = child.pk
+                self.register_pending(pending)
                 pending = []
             self.progress(min(i + CHUNK, total), total)
 
-    def register_one(self, ref, data, caregiver, household) -> int:
+    def register_pending(self, pending: list[tuple[Registration, dict[str, Any]]]) -> None:
+        """New children in bulk: register_many, then close_cases for those imported closed."""
+        children = register_many([reg for reg, _d in pending], self.user, request=self.request)
+        for (_reg, d), child in zip(pending, children, strict=True):
+            self.child_ids[d["record_ref"]] = child.pk
+        close_cases(
+            [(reg.child, d["closure_reason"], d["closed_on"]) for reg, d in pending if _closes(d)],
+            self.user,
+            request=self.request,
+        )
+
+    def register_one(self, ref, data, d, caregiver, household, referred: bool) -> int:
         child = register_child(
             data,
             self.user,
@@ -602,12 +459,10 @@ class _Applier:
             record_ref=ref,
             request=self.request,
             create_referrals=False,
+            referred=referred,
         )
-        if child.status == CaseStatus.CLOSED:
-            # A case imported closed has no follow-up due (closing cancels it).
-            child.next_follow_up_due = None
-            child._history_user = self.user
-            child.save(update_fields=["next_follow_up_due", "updated_at"])
+        if _closes(d):
+            close_case(child, self.user, d["closure_reason"], d["closed_on"], request=self.request)
         return child.pk
 
     def do_referrals(self) -> None:
@@ -677,17 +532,15 @@ class _Applier:
             else:
                 counts.unchanged += 1
         if self.write and new:
-            unique_codes(new, Referral)
-            bulk_create_with_history(new, Referral, batch_size=CHUNK, default_user=self.user)
-            # A case that gains a referral is at the "referred" stage, as in the browser.
+            bulk.create_with_history(new, Referral, self.user)
+            # A case that gains a referral is at the "referred" stage, as in the browser
+            # (new children were registered at that stage already).
             for child in Child.objects.filter(
                 pk__in=gained,
                 status=CaseStatus.OPEN,
                 workflow_stage__in=(WorkflowStage.REGISTERED, WorkflowStage.ASSESSED),
             ):
-                child.workflow_stage = WorkflowStage.REFERRED
-                child._history_user = self.user
-                child.save(update_fields=["workflow_stage", "updated_at"])
+                mark_referred(child, self.user, request=self.request)
 
 
 def run_import(
@@ -725,6 +578,11 @@ def run_import(
 
 def _write(validated, existing, user, request, progress) -> ImportResult:
     result = _Applier(validated, existing, user, True, request, progress).run()
+    if result.issues:
+        # Rows the case services refuse (found while writing): all or nothing.
+        transaction.set_rollback(True)
+        result.applied = False
+        return result
     # Counts only: the audit log never holds names or other personal data.
     record(
         user,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from audit.log import record
-from audit.models import Action
-from cases import rules
-from cases.models import Caregiver, Child, Household
+from audit.log import audit_event, client_ip, record
+from audit.models import Action, AuditEvent
+from cases import bulk, rules
+from cases.models import Caregiver, Child, Household, WorkflowStage
 from cases.names import name_key
 from questions import ANONYMOUS_FIELDS, CAREGIVER_ATTRS  # noqa: F401  (re-exported)
 from referrals.models import Referral, ReferralStatus
@@ -53,8 +54,20 @@ def compute_age_group(data: dict[str, Any]) -> str:
     return data["age_group"]
 
 
-@transaction.atomic
-def register_child(
+@dataclass
+class Registration:
+    """The rows of one registration, built but not yet written."""
+
+    child: Child
+    concerns: list[str]
+    # A caregiver entered with the child (the browser's form), saved before the child.
+    new_caregiver: Caregiver | None = None
+    # Pending referrals for the services needed (the browser's form; an import's come
+    # from referrals.csv), saved after the child.
+    services: list[str] = field(default_factory=list)
+
+
+def build_registration(
     data: dict[str, Any],
     user,
     *,
@@ -62,21 +75,17 @@ def register_child(
     household: Household | None = None,
     submission_token: uuid.UUID | None = None,
     record_ref: str | None = None,
-    request=None,
     create_referrals: bool = True,
-) -> Child:
-    """Store one registration, keyed by question code (validated by the form or the import).
+    referred: bool = False,
+) -> Registration:
+    """Everything a registration derives, for one child: the only place that knows it.
 
     Without consent only the anonymous statistical record is kept. With consent, the
-    caregiver is created (or the given one linked), the risk level suggested, the first
-    follow-up scheduled and each service needed becomes a pending referral.
-    A repeated submission_token returns the record already created.
+    caregiver is built (or the given one linked), the risk level suggested and the first
+    follow-up scheduled; each service needed becomes a pending referral, and a case with
+    referrals (those, or `referred`: an import's referrals.csv) starts at "referred".
+    register_child writes one; register_many writes many, batching the inserts.
     """
-    if submission_token is not None:
-        existing = Child.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing
-
     concerns = list(data.get("protection_concerns") or [])
     age_group = compute_age_group(data)
     suggested = rules.suggested_risk_level(
@@ -96,25 +105,78 @@ def register_child(
             submission_token=submission_token,
             record_ref=record_ref,
         )
-    else:
-        if caregiver is None and data.get("caregiver_first_name"):
-            caregiver = Caregiver(**caregiver_data(data), created_by=user)
-            caregiver.name_key = name_key(caregiver.first_name, caregiver.last_name)
-            caregiver.save()
-        child = Child(
-            **_child_fields(data),
-            age_group=age_group,
-            suggested_risk_level=suggested,
-            caregiver=caregiver,
-            household=household,
-            created_by=user,
-            updated_by=user,
-            submission_token=submission_token,
-            record_ref=record_ref,
-        )
-        child.name_key = name_key(child.first_name, child.last_name, child.name_native)
-        child.first_follow_up_due = rules.next_follow_up(child.registration_date, child.risk_level)
-        child.next_follow_up_due = child.first_follow_up_due
+        return Registration(child, concerns)
+    new_caregiver = None
+    if caregiver is None and data.get("caregiver_first_name"):
+        caregiver = new_caregiver = Caregiver(**caregiver_data(data), created_by=user)
+        caregiver.name_key = name_key(caregiver.first_name, caregiver.last_name)
+    child = Child(
+        **_child_fields(data),
+        age_group=age_group,
+        suggested_risk_level=suggested,
+        caregiver=caregiver,
+        household=household,
+        created_by=user,
+        updated_by=user,
+        submission_token=submission_token,
+        record_ref=record_ref,
+    )
+    child.name_key = name_key(child.first_name, child.last_name, child.name_native)
+    child.first_follow_up_due = rules.next_follow_up(child.registration_date, child.risk_level)
+    child.next_follow_up_due = child.first_follow_up_due
+    services = list(data.get("services_needed") or []) if create_referrals else []
+    if services or referred:
+        child.workflow_stage = WorkflowStage.REFERRED
+    return Registration(child, concerns, new_caregiver, services)
+
+
+def _referral(child: Child, service: str, user) -> Referral:
+    return Referral(
+        child=child,
+        service_type=service,
+        referred_on=child.registration_date,
+        status=ReferralStatus.PENDING,
+        created_by=user,
+        updated_by=user,
+    )
+
+
+@transaction.atomic
+def register_child(
+    data: dict[str, Any],
+    user,
+    *,
+    caregiver: Caregiver | None = None,
+    household: Household | None = None,
+    submission_token: uuid.UUID | None = None,
+    record_ref: str | None = None,
+    request=None,
+    create_referrals: bool = True,
+    referred: bool = False,
+) -> Child:
+    """Store one registration, keyed by question code (validated by the form or the import).
+
+    What is stored is build_registration's; a repeated submission_token returns the
+    record already created.
+    """
+    if submission_token is not None:
+        existing = Child.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing
+    reg = build_registration(
+        data,
+        user,
+        caregiver=caregiver,
+        household=household,
+        submission_token=submission_token,
+        record_ref=record_ref,
+        create_referrals=create_referrals,
+        referred=referred,
+    )
+    child = reg.child
+    if reg.new_caregiver is not None:
+        reg.new_caregiver.save()
+        child.caregiver = reg.new_caregiver
     try:
         with transaction.atomic():
             child.save()
@@ -123,30 +185,51 @@ def register_child(
             # The same form arrived twice at once: the other request saved it.
             return Child.objects.get(submission_token=submission_token)
         raise
-    if concerns:
-        child.protection_concerns.set(concerns)
-    if not child.anonymous and create_referrals:
-        services = data.get("services_needed") or []
-        for service in services:
-            Referral.objects.create(
-                child=child,
-                service_type=service,
-                referred_on=child.registration_date,
-                status=ReferralStatus.PENDING,
-                created_by=user,
-                updated_by=user,
-            )
-        if services:
-            child.workflow_stage = "referred"
-            Child.objects.filter(pk=child.pk).update(workflow_stage="referred")
-    record(
-        user,
-        Action.CREATE_CASE,
-        obj=child,
-        request=request,
-        anonymous=child.anonymous,
-    )
+    if reg.concerns:
+        child.protection_concerns.set(reg.concerns)
+    for service in reg.services:
+        _referral(child, service, user).save()
+    record(user, Action.CREATE_CASE, obj=child, request=request, anonymous=child.anonymous)
     return child
+
+
+def register_many(registrations: list[Registration], user, *, request=None) -> list[Child]:
+    """register_child for many registrations built by build_registration (an import):
+    the same rows, history rows and audit events, the inserts batched (a few queries per
+    thousand children). Submission tokens are not checked (an import has none)."""
+    caregivers = [r.new_caregiver for r in registrations if r.new_caregiver is not None]
+    if caregivers:
+        bulk.create_with_history(caregivers, Caregiver, user)
+        for reg in registrations:
+            if reg.new_caregiver is not None:
+                reg.child.caregiver = reg.new_caregiver
+    children = [r.child for r in registrations]
+    bulk.create_with_history(children, Child, user)
+    with_concerns = [r for r in registrations if r.concerns]
+    if with_concerns:
+        # What protection_concerns.set() does: the links, then a "~" history row with them.
+        through = Child.protection_concerns.through
+        through.objects.bulk_create(
+            [
+                through(child_id=r.child.pk, protectionconcern_id=code)
+                for r in with_concerns
+                for code in r.concerns
+            ],
+            batch_size=bulk.CHUNK,
+        )
+        bulk.write_history([r.child for r in with_concerns], Child, user, "~")
+    referrals = [_referral(r.child, s, user) for r in registrations for s in r.services]
+    if referrals:
+        bulk.create_with_history(referrals, Referral, user)
+    ip = client_ip(request)
+    AuditEvent.objects.bulk_create(
+        [
+            audit_event(user, Action.CREATE_CASE, obj=child, ip=ip, anonymous=child.anonymous)
+            for child in children
+        ],
+        batch_size=bulk.CHUNK,
+    )
+    return children
 
 
 def usable_caregivers(user):

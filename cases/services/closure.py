@@ -8,16 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from audit.log import record
-from audit.models import Action
-from cases import permissions, reasons, rules
+from audit.log import audit_event, client_ip, record
+from audit.models import Action, AuditEvent
+from cases import bulk, permissions, reasons, rules
 from cases.models import (
     CaseStatus,
     Child,
     ClosureRequest,
     ClosureStatus,
     Reopening,
+    Transfer,
     TransferStatus,
     WorkflowStage,
 )
@@ -28,16 +30,67 @@ from .transfer import withdraw_on_closure
 from .workflow import stage_after_reopening
 
 
-def _apply_closure(child: Child, closure: ClosureRequest, user) -> None:
+def _closed(child: Child, closure: ClosureRequest) -> str:
+    """Set the fields of a closed case (as save_child will save them); the history reason."""
     child.status = CaseStatus.CLOSED
     child.workflow_stage = WorkflowStage.CLOSED
     child.closure_reason = closure.closure_reason
     child.closed_on = closure.closed_on
-    # Closing cancels the follow-up schedule, and a transfer still waiting.
+    # Closing cancels the follow-up schedule.
     child.next_follow_up_due = None
-    save_child(child, user, reasons.encode("closed", reason=closure.closure_reason))
-    for transfer in child.transfers.select_for_update().filter(status=TransferStatus.PENDING):
-        withdraw_on_closure(transfer, user)
+    return reasons.encode("closed", reason=closure.closure_reason)
+
+
+def _withdraw_transfers(children: list[Child], user) -> None:
+    """A transfer still waiting has nothing left to transfer once the case is closed."""
+    for i in range(0, len(children), bulk.CHUNK):
+        ids = [c.pk for c in children[i : i + bulk.CHUNK]]
+        for transfer in Transfer.objects.select_for_update().filter(
+            child_id__in=ids, status=TransferStatus.PENDING
+        ):
+            withdraw_on_closure(transfer, user)
+
+
+def _apply_closure(child: Child, closure: ClosureRequest, user) -> None:
+    save_child(child, user, _closed(child, closure))
+    _withdraw_transfers([child], user)
+
+
+def _check_closure(child: Child, user, closure_reason: str, closed_on: dt.date) -> None:
+    require(permissions.can_close(user, child))
+    require_open_case(child)
+    if not registry.is_valid("closure_reason", closure_reason):
+        raise ValidationError({"closure_reason": _("Choose a valid closure reason.")})
+    check_case_date(child, closed_on, "closed_on")
+
+
+def _closure_request(
+    child: Child, user, closure_reason: str, closed_on: dt.date, note: str
+) -> ClosureRequest:
+    """The request (approved at once unless a coordinator must approve it), unsaved."""
+    needs_approval = permissions.closure_needs_approval(user, child)
+    return ClosureRequest(
+        child=child,
+        closure_reason=closure_reason,
+        closed_on=closed_on,
+        note=note,
+        requested_by=user,
+        status=ClosureStatus.PENDING if needs_approval else ClosureStatus.APPROVED,
+        decided_by=None if needs_approval else user,
+        decided_at=None if needs_approval else timezone.now(),
+    )
+
+
+def _closure_audit(closure: ClosureRequest) -> dict:
+    approved = closure.status == ClosureStatus.APPROVED
+    return {
+        "event": "closed" if approved else "closure_requested",
+        "closure_reason": closure.closure_reason,
+        "closed_on": closure.closed_on.isoformat(),
+    }
+
+
+_ALREADY_WAITING = gettext_lazy("A request to close this case is already waiting for approval.")
 
 
 @transaction.atomic
@@ -55,37 +108,83 @@ def close_case(
     Returns the ClosureRequest: approved when the case is closed, pending otherwise.
     """
     child = lock(child)
-    require(permissions.can_close(user, child))
-    require_open_case(child)
-    if not registry.is_valid("closure_reason", closure_reason):
-        raise ValidationError({"closure_reason": _("Choose a valid closure reason.")})
-    check_case_date(child, closed_on, "closed_on")
+    _check_closure(child, user, closure_reason, closed_on)
     if child.closure_requests.filter(status=ClosureStatus.PENDING).exists():
-        raise ValidationError(_("A request to close this case is already waiting for approval."))
-
-    needs_approval = permissions.closure_needs_approval(user, child)
-    closure = ClosureRequest.objects.create(
-        child=child,
-        closure_reason=closure_reason,
-        closed_on=closed_on,
-        note=note,
-        requested_by=user,
-        status=ClosureStatus.PENDING if needs_approval else ClosureStatus.APPROVED,
-        decided_by=None if needs_approval else user,
-        decided_at=None if needs_approval else timezone.now(),
-    )
-    if not needs_approval:
+        raise ValidationError(str(_ALREADY_WAITING))
+    closure = _closure_request(child, user, closure_reason, closed_on, note)
+    closure._history_user = user
+    closure.save()
+    if closure.status == ClosureStatus.APPROVED:
         _apply_closure(child, closure, user)
-    record(
-        user,
-        Action.CHANGE_CASE,
-        obj=child,
-        request=request,
-        event="closure_requested" if needs_approval else "closed",
-        closure_reason=closure_reason,
-        closed_on=closed_on.isoformat(),
-    )
+    record(user, Action.CHANGE_CASE, obj=child, request=request, **_closure_audit(closure))
     return closure
+
+
+def has_pending_closure(child: Child) -> bool:
+    return child.closure_requests.filter(status=ClosureStatus.PENDING).exists()
+
+
+@transaction.atomic
+def close_cases(
+    closures: list[tuple[Child, str, dt.date]], user, *, request=None
+) -> list[ClosureRequest]:
+    """close_case for many cases at once (an import): for each (child, closure_reason,
+    closed_on) the same checks and the same rows (request, case version with its history
+    row and reason, pending transfers withdrawn, audit event), the inserts batched.
+
+    The children must be locked by the caller (select_for_update) or created in this
+    transaction, and hold what is stored.
+    """
+    if not closures:
+        return []
+    for child, closure_reason, closed_on in closures:
+        _check_closure(child, user, closure_reason, closed_on)
+    ids = [child.pk for child, _r, _d in closures]
+    for i in range(0, len(ids), bulk.CHUNK):
+        if ClosureRequest.objects.filter(
+            child_id__in=ids[i : i + bulk.CHUNK], status=ClosureStatus.PENDING
+        ).exists():
+            raise ValidationError(str(_ALREADY_WAITING))
+    requests = [
+        _closure_request(child, user, closure_reason, closed_on, "")
+        for child, closure_reason, closed_on in closures
+    ]
+    bulk.create_with_history(requests, ClosureRequest, user)
+    closed = [c for c in requests if c.status == ClosureStatus.APPROVED]
+    history_reasons = []
+    for closure in closed:
+        child = closure.child
+        history_reasons.append(_closed(child, closure)[: reasons.MAX_LENGTH])
+        # What save_child sets before it saves.
+        child.version += 1
+        child.updated_by = user
+        child.updated_at = timezone.now()
+    children = [c.child for c in closed]
+    Child.objects.bulk_update(children, CLOSED_FIELDS, batch_size=bulk.CHUNK)
+    bulk.write_history(children, Child, user, "~", history_reasons)
+    _withdraw_transfers(children, user)
+    ip = client_ip(request)
+    AuditEvent.objects.bulk_create(
+        [
+            audit_event(user, Action.CHANGE_CASE, obj=c.child, ip=ip, **_closure_audit(c))
+            for c in requests
+        ],
+        batch_size=bulk.CHUNK,
+    )
+    return requests
+
+
+# The fields a closure changes, with what save_child changes.
+CLOSED_FIELDS = [
+    "status",
+    "workflow_stage",
+    "closure_reason",
+    "closed_on",
+    "next_follow_up_due",
+    "version",
+    "updated_by",
+    "updated_at",
+]
 
 
 def _pending(child: Child) -> ClosureRequest:

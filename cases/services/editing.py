@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Field
 
 from audit.log import record
@@ -15,6 +16,8 @@ from cases.answers import FOREIGN_KEYS, answer
 from cases.models import Caregiver, Child
 from cases.names import name_key
 from questions import CAREGIVER_ATTRS
+
+from .followups import reschedule
 
 # Answers kept on the caregiver (a person of their own), by question code.
 CAREGIVER_PERSON_FIELDS = CAREGIVER_ATTRS
@@ -30,9 +33,12 @@ PROTECTED = {
     "version",
     "code",
     "name_key",
-    "age_group",
     "suggested_risk_level",
 }
+# Records a case points at, which an edit may link (an import names them by reference).
+LINKS = ("caregiver", "household")
+# Edits after which the follow-up schedule is computed again.
+RESCHEDULING = {"risk_level", "registration_date"}
 
 
 @dataclass
@@ -78,14 +84,24 @@ def _same(old: Any, new: Any) -> bool:
 
 @transaction.atomic
 def update_case(
-    child: Child, data: dict[str, Any], user, expected_version: int, *, request=None
+    child: Child,
+    data: dict[str, Any],
+    user,
+    expected_version: int,
+    *,
+    links: Mapping[str, models.Model | None] | None = None,
+    request=None,
 ) -> list[FieldChange]:
     """Apply the answers in data (keyed by question code) to the case.
 
     Refused with StaleCase when the case changed since expected_version. Recomputes the
-    name key, the age group and the suggested risk level; keeps a history record with
-    the user, and writes a change_case audit event naming the changed codes (never values).
-    Returns the changes (an empty list when nothing changed: no new version then).
+    name key, the age group (given only for a record without a date of birth) and the
+    suggested risk level, and the follow-up schedule when the risk level or the
+    registration date changed; links the caregiver and household given in links (the
+    import's, named by reference); keeps a history record with the user and the changed
+    codes as its reason, and writes a change_case audit event naming the changed codes
+    (never values). Returns the changes (an empty list when nothing changed: no new
+    version then).
     """
     locked = Child.objects.select_for_update().get(pk=child.pk)
     if locked.version != expected_version:
@@ -93,18 +109,30 @@ def update_case(
 
     changes: list[FieldChange] = []
     for code, value in data.items():
-        if code in PROTECTED:
+        # An anonymous record is not a case (no transfer): its county is an answer.
+        if code in PROTECTED and not (code == "current_county" and locked.anonymous):
             continue
         old = _normalise(code, _current(locked, code))
         new = _normalise(code, value)
         if not _same(old, new):
             changes.append(FieldChange(code, old, new))
+    for code, target in (links or {}).items():
+        if code not in LINKS:
+            raise ValueError(code)
+        old_id, new_id = getattr(locked, f"{code}_id"), getattr(target, "pk", None)
+        if old_id != new_id:
+            changes.append(FieldChange(code, old_id, new_id))
+            setattr(locked, code, target)
     if not changes:
         return []
     changed = {c.code for c in changes}
 
     for change in changes:
-        if change.code in CAREGIVER_PERSON_FIELDS or change.code == "protection_concerns":
+        if (
+            change.code in CAREGIVER_PERSON_FIELDS
+            or change.code in LINKS
+            or change.code == "protection_concerns"
+        ):
             continue
         attr = f"{change.code}_id" if change.code in FOREIGN_KEYS else change.code
         value = change.new
@@ -137,6 +165,8 @@ def update_case(
     locked.suggested_risk_level = rules.suggested_risk_level(
         locked.uasc_status, concerns, locked.has_disability
     )
+    if changed & RESCHEDULING:
+        reschedule(locked)
     locked.version += 1
     locked.updated_by = user
     locked._history_user = user

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.log import record
 from audit.models import Action
 from cases import permissions, reasons, rules
-from cases.models import Child, FollowUp, WorkflowStage
+from cases.models import CaseStatus, Child, FollowUp, WorkflowStage
 from cases.models.followup import ContactType
 
 from ._common import check_case_date, lock, require, require_open_case, save_child
@@ -76,3 +76,17 @@ def record_follow_up(
         else None,
     )
     return follow_up
+
+
+def reschedule(child: Child) -> None:
+    """The schedule of an open case after its risk level or registration date was edited:
+    the next follow-up is due by the risk level in force from the last follow-up, or,
+    before the first one, from the registration (which moves the first one too)."""
+    if child.anonymous or child.status != CaseStatus.OPEN:
+        return
+    last = child.follow_ups.order_by("-done_on").first()
+    if last is None:
+        child.first_follow_up_due = rules.next_follow_up(child.registration_date, child.risk_level)
+        child.next_follow_up_due = child.first_follow_up_due
+    else:
+        child.next_follow_up_due = rules.next_follow_up(last.done_on, child.risk_level)

@@ -1,0 +1,149 @@
+"""Writing many rows at once with the history rows django-simple-history would write.
+
+The services write one case at a time (a row, its history row, its audit event); an
+import writes thousands. These helpers only batch the inserts: the rows to write are
+built by the services' own functions (registration.services.build_registration,
+cases.services.closure), so that the rules live there and nowhere here.
+
+On PostgreSQL the history rows are copied by the database from the rows just written
+(INSERT ... SELECT), with the m2m snapshot (protection concerns) that simple-history
+keeps beside them; elsewhere (SQLite for a quick look) simple-history builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.apps import apps
+from django.db import connection
+from django.utils import timezone
+
+CHUNK = 1000
+
+
+def unique_codes(objs: list, model) -> None:
+    """Give every new object a code that no other of them and no stored row has.
+
+    Codes are random (cases.codes.new_code, 31^7 values): one at a time a clash is
+    negligible, but among 35,000 new rows, and against the rows already stored, a
+    repeated code is likely enough (a few percent per large import) to make the whole
+    import fail on the unique constraint. Clashes are drawn again, checked again."""
+    field = model._meta.get_field("code")
+    seen: set[str] = set()
+    pending = [o for o in objs if o.pk is None]
+    while pending:
+        codes = sorted({o.code for o in pending})
+        taken: set[str] = set()
+        for i in range(0, len(codes), CHUNK * 5):
+            taken.update(
+                model.objects.filter(code__in=codes[i : i + CHUNK * 5]).values_list(
+                    "code", flat=True
+                )
+            )
+        retry = []
+        for obj in pending:
+            if obj.code in taken or obj.code in seen:
+                obj.code = field.get_default()
+                retry.append(obj)
+            else:
+                seen.add(obj.code)
+        pending = retry
+
+
+def create_with_history(objs: list, model, user) -> list:
+    """bulk_create, then one "+" history row per object, by user (as obj.save() writes)."""
+    if "code" in {f.name for f in model._meta.fields}:
+        unique_codes(objs, model)
+    model.objects.bulk_create(objs, batch_size=CHUNK)
+    write_history(objs, model, user, "+")
+    return objs
+
+
+def _m2m_history(model) -> list[tuple]:
+    """(m2m history model, through model, column of the through row naming the object)
+    for each m2m field whose snapshot simple-history keeps with the model's history."""
+    history = model.history.model
+    found = []
+    for m2m in getattr(history, "_history_m2m_fields", ()):
+        through = m2m.remote_field.through
+        label = f"Historical{model.__name__}_{m2m.name}"
+        m2m_history = apps.get_model(model._meta.app_label, label)
+        owner = next(f for f in through._meta.concrete_fields if f.related_model is model)
+        found.append((m2m_history, through, owner.column))
+    return found
+
+
+def write_history(
+    objs: Sequence, model, user, history_type: str, reasons: Sequence[str | None] | None = None
+) -> None:
+    """One history row per saved object, as its save() would have written: its current
+    columns, the user, the type ("+" created, "~" changed), the reason of each (or none),
+    and the m2m snapshot."""
+    if not objs:
+        return
+    reasons = list(reasons) if reasons is not None else [None] * len(objs)
+    if connection.vendor != "postgresql":
+        _write_history_python(objs, model, user, history_type, reasons)
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    tracked = [quote(f.column) for f in history.tracked_fields]
+    columns = ", ".join(tracked)
+    selected = ", ".join(f"src.{c}" for c in tracked)
+    # Table and column names come from the models; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "  # noqa: S608
+        "history_change_reason, history_type, history_user_id) "
+        f"SELECT {selected}, %s, r.reason, %s, %s FROM {quote(model._meta.db_table)} src "
+        "JOIN unnest(%s::bigint[], %s::text[]) AS r(id, reason) ON src.id = r.id "
+        "ORDER BY src.id RETURNING history_id, id"
+    )
+    m2m = _m2m_history(model)
+    if m2m:
+        parts = [f"h AS ({sql})"]
+        for n, (m2m_history, through, owner) in enumerate(m2m):
+            through_columns = [quote(f.column) for f in through._meta.concrete_fields]
+            parts.append(
+                f"m{n} AS (INSERT INTO {quote(m2m_history._meta.db_table)} "  # noqa: S608
+                f"(history_id, {', '.join(through_columns)}) "
+                f"SELECT h.history_id, {', '.join(f't.{c}' for c in through_columns)} "
+                f"FROM h JOIN {quote(through._meta.db_table)} t ON t.{quote(owner)} = h.id "
+                "RETURNING 1)"
+            )
+        sql = "WITH " + ", ".join(parts) + " SELECT count(*) FROM h"  # noqa: S608
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for i in range(0, len(objs), CHUNK * 10):
+            chunk = objs[i : i + CHUNK * 10]
+            cursor.execute(
+                sql,
+                [
+                    now,
+                    history_type,
+                    user.pk,
+                    [o.pk for o in chunk],
+                    reasons[i : i + CHUNK * 10],
+                ],
+            )
+
+
+def _write_history_python(objs, model, user, history_type, reasons) -> None:
+    for obj, reason in zip(objs, reasons, strict=True):
+        obj._change_reason = reason
+    rows = model.history.bulk_history_create(
+        list(objs), batch_size=CHUNK, update=history_type == "~", default_user=user
+    )
+    by_id = {row.id: row for row in rows}
+    for m2m_history, through, owner in _m2m_history(model):
+        owner_attr = next(f.attname for f in through._meta.concrete_fields if f.column == owner)
+        links = through.objects.filter(**{f"{owner_attr}__in": list(by_id)})
+        m2m_history.objects.bulk_create(
+            [
+                m2m_history(
+                    history=by_id[getattr(link, owner_attr)],
+                    **{f.attname: getattr(link, f.attname) for f in through._meta.concrete_fields},
+                )
+                for link in links
+            ],
+            batch_size=CHUNK,
+        )
