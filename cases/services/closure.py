@@ -160,7 +160,7 @@ def close_cases(
         child.updated_by = user
         child.updated_at = timezone.now()
     children = [c.child for c in closed]
-    Child.objects.bulk_update(children, CLOSED_FIELDS, batch_size=bulk.CHUNK)
+    bulk.update_fields(children, Child, CLOSED_FIELDS)
     bulk.write_history(children, Child, user, "~", history_reasons)
     _withdraw_transfers(children, user)
     ip = client_ip(request)
