@@ -229,3 +229,16 @@ def test_moving_a_closed_case_is_an_error(country):
     assert _refused(country, child_row(current_county="RO-SV", **CLOSED)) == [
         (2, "current_county", "closed_moves")
     ]
+
+
+def test_anonymous_record_is_edited_without_a_transfer(country):
+    from tests.imports.helpers import anonymous_row
+
+    _import(country, anonymous_row())
+    _import(country, anonymous_row(current_county="RO-SV", age_group="14-17"))
+    record = _child("ANON-1")
+    assert (record.current_county_id, record.age_group, record.version) == ("RO-SV", "14-17", 2)
+    assert not Transfer.objects.exists()
+    assert record.history.first().history_change_reason == reasons.encode(
+        "edit", fields="age_group,current_county"
+    )
