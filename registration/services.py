@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from audit.log import audit_event, client_ip, record
 from audit.models import Action, AuditEvent
@@ -221,15 +222,54 @@ def register_many(registrations: list[Registration], user, *, request=None) -> l
     referrals = [_referral(r.child, s, user) for r in registrations for s in r.services]
     if referrals:
         bulk.create_with_history(referrals, Referral, user)
-    ip = client_ip(request)
-    AuditEvent.objects.bulk_create(
-        [
-            audit_event(user, Action.CREATE_CASE, obj=child, ip=ip, anonymous=child.anonymous)
-            for child in children
-        ],
-        batch_size=bulk.CHUNK,
-    )
+    _audit_created(children, user, client_ip(request))
     return children
+
+
+def _audit_created(children: list[Child], user, ip: str | None) -> None:
+    """register_child's create_case event for each child. On PostgreSQL the database
+    writes them from the rows just inserted: building 35,000 AuditEvent objects cost
+    about 2 s of CPU, a tenth of a large import. The columns that do not depend on the
+    child come from audit_event itself; the others (code, county, anonymous) are those
+    record() takes from the child, and tests/imports/test_services.py compares the events
+    with register_child's."""
+    if not children:
+        return
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event(user, Action.CREATE_CASE, obj=c, ip=ip, anonymous=c.anonymous)
+                for c in children
+            ],
+            batch_size=bulk.CHUNK,
+        )
+        return
+    event = audit_event(user, Action.CREATE_CASE, obj=children[0], ip=ip)
+    quote = connection.ops.quote_name
+    # Table names come from the models; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} (at, user_id, username, action, "  # noqa: S608
+        "object_type, object_code, county_id, ip_address, details) "
+        "SELECT %s, %s, %s, %s, %s, code, current_county_id, %s, "
+        f"jsonb_build_object('anonymous', anonymous) FROM {quote(Child._meta.db_table)} "
+        "WHERE id = ANY(%s) ORDER BY id"
+    )
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        for i in range(0, len(children), bulk.CHUNK * 10):
+            ids = [c.pk for c in children[i : i + bulk.CHUNK * 10]]
+            cursor.execute(
+                sql,
+                [
+                    now,
+                    event.user_id,
+                    event.username,
+                    event.action,
+                    event.object_type,
+                    event.ip_address,
+                    ids,
+                ],
+            )
 
 
 def usable_caregivers(user):
