@@ -584,11 +584,14 @@ def _write(validated, existing, user, request, progress) -> ImportResult:
         result.applied = False
         return result
     # Counts only: the audit log never holds names or other personal data.
+    counts: dict[str, Any] = {
+        f"{file}_{k}": v for file, c in result.counts_dict().items() for k, v in c.items()
+    }
     record(
         user,
         Action.IMPORT,
         county_code=user.county_id,
         request=request,
-        **{f"{file}_{k}": v for file, c in result.counts_dict().items() for k, v in c.items()},
+        **counts,
     )
     return result

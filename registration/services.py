@@ -60,7 +60,8 @@ class Registration:
     """The rows of one registration, built but not yet written."""
 
     child: Child
-    concerns: list[str]
+    # Protection concern codes (their primary keys).
+    concerns: list[Any]
     # A caregiver entered with the child (the browser's form), saved before the child.
     new_caregiver: Caregiver | None = None
     # Pending referrals for the services needed (the browser's form; an import's come
