@@ -1,8 +1,9 @@
 """Two rules that hold for every page, so that no view has to remember them.
 
-- A NUL character anywhere in the request (path, query, form fields, cookies) is refused
-  with the translated 400 page: PostgreSQL cannot store or even compare a NUL in a text
-  value, so it would otherwise reach a query and fail with a server error.
+- A NUL character anywhere in the request (path, query, form fields, cookies, the names
+  of uploaded files) is refused with the translated 400 page: PostgreSQL cannot store or
+  even compare a NUL in a text value, so it would otherwise reach a query and fail with a
+  server error.
 - A signed-in user's responses are never stored by a browser or a proxy: nearly every
   page of the signed-in app shows a child's personal data, and tablets are shared.
 
@@ -12,45 +13,49 @@ The Content-Security-Policy header comes from django-csp (settings: CONTENT_SECU
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
 NUL = "\x00"
-# Forms sent as multipart hold uploaded files: parsing them here would read the upload
-# before the import view has checked its size. Their text fields are checked by the forms
-# (Django's CharField refuses NUL) and the import reads files as data, not as SQL text.
-FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 
 def _has_nul(pairs) -> bool:
     return any(NUL in key or any(NUL in value for value in values) for key, values in pairs)
 
 
-def request_has_nul(request) -> bool:
-    if NUL in request.path or NUL in request.path_info:
-        return True
-    if _has_nul(request.GET.lists()) or any(
-        NUL in key or NUL in value for key, value in request.COOKIES.items()
-    ):
-        return True
-    return (
-        request.method == "POST"
-        and request.content_type == FORM_CONTENT_TYPE
-        and _has_nul(request.POST.lists())
-    )
+def _refuse(request):
+    # Before LocaleMiddleware has run: the page speaks the language the user chose.
+    with translation.override(translation.get_language_from_request(request)):
+        response = bad_request(request, BadRequest("NUL character in the request"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+    return response
 
 
 class RefuseNulMiddleware:
-    """Before the session is read (a NUL in its cookie would reach the database too): the
-    400 page needs neither a user nor the database."""
+    """Before the session middleware: a NUL in the session cookie would reach the database
+    when the session is read or saved, so the 400 page needs neither a user nor the
+    database. Form fields are checked in process_view, like CsrfViewMiddleware: a view
+    exempt from CSRF (the import upload) parses its own body, after checking its size."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request_has_nul(request):
-            return bad_request(request, BadRequest("NUL character in the request"))
+        if (
+            NUL in request.path_info
+            or _has_nul(request.GET.lists())
+            or any(NUL in key or NUL in value for key, value in request.COOKIES.items())
+        ):
+            return _refuse(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        if _has_nul(request.POST.lists()) or any(NUL in f.name for f in request.FILES.values()):
+            return _refuse(request)
+        return None
 
 
 class NoStoreWhenSignedInMiddleware:
