@@ -57,6 +57,12 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
         {"new_password1": "a-long-forged-password-9", "new_password2": "a-long-forged-password-9"},
     ),
     "user_unlock": ("405 405 405 405 405 405", "403 403 302 403 404 302", {}),
+    "two_factor": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
+    "two_factor_backup_codes": ("405 405 405 405 405 405", "403 403 200 403 200 200", {}),
+    # The second step sends a user who passed it (or needs none) on: 302.
+    "two_factor_verify": ("302 302 302 302 302 302", "302 302 302 302 302 302", {}),
+    "two_factor_enrol": ("302 302 302 302 302 302", "302 302 302 302 302 302", {}),
+    "user_reset_two_factor": ("405 405 405 405 405 405", "403 403 403 403 404 302", {}),
     "set_language": ("302 302 302 302 302 302", "302 302 302 302 302 302", {"language": "uk"}),
     "cases:list": ("200 200 200 200 200 200", "302 302 302 302 302 302", {"q": "x"}),
     "cases:caseload": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
