@@ -111,6 +111,8 @@ def real_kwargs(pattern: Pattern, world: World) -> dict[str, str]:
         "app_label": "accounts",
         "url": "nothing-here/",
     }
+    if pattern.is_admin:  # the admin's own parameters (object ids, device pks): the first row
+        return {param: values.get(param, "1") for param in pattern.params}
     return {
         param: _object_code(pattern, world) if param == "code" else values[param]
         for param in pattern.params
