@@ -4,8 +4,9 @@ from User.grantable_roles / User.may_grant; the services check it again."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm, SetPasswordMixin
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -168,3 +169,15 @@ class UserEditForm(_UserFieldsForm):
 class UserPasswordForm(SetPasswordForm):
     """Django's set-password form (two fields, the password validators, messages on the
     second field); the change itself goes through accounts.services.set_password_for."""
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form sets the username's max_length after the field is built, so
+    the length is never checked: a 10,000-character username reached authenticate() and
+    django-axes' attempt table (varchar 255) and failed there. Checked here, the person
+    gets the usual field message and nothing is written."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))

@@ -1,35 +1,75 @@
-"""A Content-Security-Policy header on every response.
+"""Two rules that hold for every page, so that no view has to remember them.
 
-Django 5.2 has no CSP of its own. Scripts and styles come from our own static files;
-'unsafe-inline' stays for scripts because a few pages still use an inline handler
-(referrals: onsubmit/onclick, registration's done page: one <script>) and for styles because
-templates and the SVG charts use style attributes. 'unsafe-eval' stays because Playwright's
-string predicates (page.wait_for_function) in the browser tests are evaluated in the page;
-our own scripts use no eval. The rest (no plug-ins, no foreign
-scripts, forms only to us, never framed) holds in full.
+- A NUL character anywhere in the request (path, query, form fields, cookies, the names
+  of uploaded files) is refused with the translated 400 page: PostgreSQL cannot store or
+  even compare a NUL in a text value, so it would otherwise reach a query and fail with a
+  server error.
+- A signed-in user's responses are never stored by a browser or a proxy: nearly every
+  page of the signed-in app shows a child's personal data, and tablets are shared.
+
+The Content-Security-Policy header comes from django-csp (settings: CONTENT_SECURITY_POLICY).
 """
 
 from __future__ import annotations
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+from django.core.exceptions import BadRequest
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.views.defaults import bad_request
+
+NUL = "\x00"
 
 
-class ContentSecurityPolicyMiddleware:
+def _has_nul(pairs) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in pairs)
+
+
+def _refuse(request):
+    # Before LocaleMiddleware has run: the page speaks the language the user chose.
+    with translation.override(translation.get_language_from_request(request)):
+        response = bad_request(request, BadRequest("NUL character in the request"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+    return response
+
+
+class RefuseNulMiddleware:
+    """Before the session middleware: a NUL in the session cookie would reach the database
+    when the session is read or saved, so the 400 page needs neither a user nor the
+    database. Form fields are checked in process_view, like CsrfViewMiddleware: a view
+    exempt from CSRF (the import upload) parses its own body, after checking its size."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            NUL in request.path_info
+            or _has_nul(request.GET.lists())
+            or any(NUL in key or NUL in value for key, value in request.COOKIES.items())
+        ):
+            return _refuse(request)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or getattr(view_func, "csrf_exempt", False):
+            return None
+        if _has_nul(request.POST.lists()) or any(NUL in f.name for f in request.FILES.values()):
+            return _refuse(request)
+        return None
+
+
+class NoStoreWhenSignedInMiddleware:
+    """After AuthenticationMiddleware: whatever a view set, a signed-in user's response
+    is not kept in any cache (the back button after logout shows nothing either)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # add_never_cache_headers keeps an existing max-age; personal data get none.
+            response.headers.pop("Cache-Control", None)
+            add_never_cache_headers(response)
         return response

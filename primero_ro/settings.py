@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_filters",
     "django_htmx",
+    "csp",
     "django_countries",  # translated country names for nationality/destination (ro, uk)
     "import_export",
     "accounts",
@@ -105,13 +106,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "primero_ro.middleware.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "primero_ro.middleware.RefuseNulMiddleware",  # before the session is read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "primero_ro.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # accounts: the absolute session lifetime, then the second factor (docs/security.md).
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -354,3 +357,35 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING", "propagate": True},
     },
 }
+
+# Content-Security-Policy (django-csp 4): scripts only from our static files (or an inline
+# script carrying the request's nonce, `request.csp_nonce`); no 'unsafe-inline' and no
+# 'unsafe-eval' for scripts. Styles keep 'unsafe-inline': templates and the SVG charts use
+# style attributes, and htmx inserts its indicator style. Test settings add 'unsafe-eval'
+# only for Playwright's string predicates (tests/browser).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Error reporting (optional): production errors go to a Sentry-compatible service when
+# SENTRY_DSN is set, scrubbed of personal data (primero_ro/error_reporting.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN and not SENTRY_DSN.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SENTRY_DSN: expected https://key@host/project")
+SENTRY_ENVIRONMENT = env.str("SENTRY_ENVIRONMENT", default="production")
+SENTRY_RELEASE = env.str("SENTRY_RELEASE", default="")
+if SENTRY_DSN:
+    from .error_reporting import init_error_reporting
+
+    init_error_reporting(SENTRY_DSN, SENTRY_ENVIRONMENT, SENTRY_RELEASE)

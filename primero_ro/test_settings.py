@@ -11,3 +11,12 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+
+# Playwright evaluates the string predicates of wait_for_function inside the page, which
+# needs eval; production never allows it (tests/foundation/test_content_security_policy.py).
+CONTENT_SECURITY_POLICY = {  # noqa: F405
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],  # noqa: F405
+        "script-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"], "'unsafe-eval'"],  # noqa: F405
+    }
+}

@@ -257,7 +257,8 @@ def test_a_code_works_once(coord_tm):
 def test_unreadable_codes_are_refused_without_an_error(coord_tm, garbage):
     client = password_login("coord.tm")
     response = client.post(VERIFY, {"code": garbage})
-    assert response.status_code == 200
+    # A NUL byte is refused before any view with the 400 page (primero_ro/middleware.py).
+    assert response.status_code == (400 if "\x00" in garbage else 200)
     assert client.get("/")["Location"].startswith(VERIFY)
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from primero_ro.middleware import CONTENT_SECURITY_POLICY
 from tests.factories import make_child
 
 pytestmark = pytest.mark.django_db
@@ -93,9 +92,9 @@ def test_an_exception_in_a_view_renders_the_500_page_without_details(client, wor
 def test_security_headers_on_every_page(client, worker_tm):
     client.force_login(worker_tm)
     response = client.get("/")
-    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
-    assert "object-src 'none'" in CONTENT_SECURITY_POLICY
-    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    policy = response["Content-Security-Policy"]
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"

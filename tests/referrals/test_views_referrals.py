@@ -380,7 +380,7 @@ def test_summary_holds_what_the_provider_needs_and_nothing_else(client, worker_t
         "Ana Popescu",
         "DGASPC Timiș",
         "ana@example.org",
-        "window.print()",
+        "data-print",  # the Print button (static/js/page.js)
     ):
         assert expected in page, expected
     assert "SECRET-CONCERN-TEXT" not in page
