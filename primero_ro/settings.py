@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # faults: a read retried once on a dropped connection, else a translated 503 page.
+    "primero_ro.db_faults.DatabaseUnavailableMiddleware",
     "primero_ro.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +159,9 @@ if DATABASES["default"]["ENGINE"] not in (
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# faults: a persistent connection that PostgreSQL dropped (a restart) is tested at the start
+# of the next request and reopened, instead of failing that request (docs/faults.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
