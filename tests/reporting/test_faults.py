@@ -70,9 +70,8 @@ class PrivateRedis:
 
 
 def _fresh_broker_connections() -> None:
-    # The app keeps its connection pool: drop it so that the next send uses broker_url.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # The app keeps its connection pool: drop it (not close it: kombu's producer pools of
+    # the previous broker may still use it) so that the next send uses broker_url.
     app._pool = None
     app.amqp._producer_pool = None
 
