@@ -41,7 +41,8 @@ DECRYPT_WITH_THIS_PAGES_KEY = """async (entry) => {
   } catch (e) { return "refused"; }
 }"""
 # The page's own read of the drafts has finished when a read queued after it has.
-SETTLED = "() => window.PrimeroDrafts.open(document.getElementById('draft-banner')).read()"
+SETTLED = """() => window.PrimeroDrafts
+  && window.PrimeroDrafts.open(document.getElementById("draft-banner")).read()"""
 
 
 def test_the_next_worker_is_not_offered_and_cannot_read_the_draft_of_the_first(
