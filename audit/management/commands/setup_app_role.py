@@ -34,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--create",
             action="store_true",
-            help="create the role when missing, with the password read from standard input",
+            help="create the role when missing (or set its password when present), with the "
+            "password read from standard input",
         )
 
     def handle(self, *args, role, create, **options):
@@ -74,6 +75,11 @@ class Command(BaseCommand):
                     f"{role} is a superuser or may create roles or databases: the application "
                     "role must not."
                 )
+            elif create:
+                # Run again with --create (as the compose file does): the password given
+                # now is the one the application uses.
+                password = self._read_password(options)
+                cursor.execute(f"ALTER ROLE {quote(role)} PASSWORD %s", [password])
             self._grant(cursor, role, owner, database)
             cursor.execute(
                 "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
