@@ -64,7 +64,17 @@ def install(connection) -> int:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(FUNCTION_SQL)
+        # Only where missing: the test runner's flush sends post_migrate after every
+        # transactional test, and DDL takes locks.
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = %s AND t.tgenabled = 'O'",
+            [TRIGGER],
+        )
+        present = {row[0] for row in cursor.fetchall()}
         for table in tables:
+            if table in present:
+                continue
             cursor.execute(
                 f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE UPDATE OR DELETE ON {quote(table)} "
                 "FOR EACH ROW EXECUTE FUNCTION history_append_only()"

@@ -325,7 +325,7 @@ else:
 # faults: report jobs under broker and worker faults (docs/faults.md). A build that has not
 # stepped forward for this long has lost its worker: the sweep below queues it again (at
 # most three times) and the report page offers Retry.
-REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 90, minimum=10)
+REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 60, minimum=10)
 CELERY_BEAT_SCHEDULE["requeue-stalled-reports"] = {
     "task": "reporting.tasks.requeue_stalled_reports",
     "schedule": 60,
