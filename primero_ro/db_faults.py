@@ -65,12 +65,12 @@ class DatabaseUnavailableMiddleware:
             return None
         # Codes only: the exception text may quote a query with a child's name.
         log.warning("database unavailable during %s: %s", request.method, type(exception).__name__)
+        match = request.resolver_match
         if request.method in SAFE_METHODS and not getattr(request, "_db_retried", False):
             request._db_retried = True
-            if not _in_transaction():
+            if match is not None and not _in_transaction():
                 _close_broken_connections()
                 time.sleep(RETRY_PAUSE_SECONDS)
-                match = request.resolver_match
                 try:
                     response = match.func(request, *match.args, **match.kwargs)
                     if hasattr(response, "render") and callable(response.render):
