@@ -39,6 +39,8 @@ def unavailable_response(request):
     """The "try again" page: rendered without base.html, the user or the database."""
     from django.http import HttpResponse
 
+    if request is not None:
+        request._database_unavailable = True  # for the retry below
     template = loader.get_template("503.html")
     retried = request is not None and request.method not in SAFE_METHODS
     response = HttpResponse(template.render({"form_sent": retried}), status=503)
@@ -52,32 +54,37 @@ def _in_transaction() -> bool:
 
 
 class DatabaseUnavailableMiddleware:
-    """Retries a read once on a dropped connection; answers 503 when the database is away."""
+    """Answers 503 when the database is away, and runs a read once more first.
+
+    The error may come from the view (process_exception below) or from a middleware
+    that reads the session or the user before the view (Django turns it into the
+    response of handler500, `server_error` below): both mark the request, and the whole
+    chain below this middleware runs once more on new connections.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            getattr(request, "_database_unavailable", False)
+            and request.method in SAFE_METHODS
+            and not _in_transaction()
+        ):
+            request._database_unavailable = False
+            _close_broken_connections()
+            time.sleep(RETRY_PAUSE_SECONDS)
+            response = self.get_response(request)
+            if getattr(request, "_database_unavailable", False):
+                log.warning("database still unavailable after one retry")
+        return response
 
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_GONE):
             return None
         # Codes only: the exception text may quote a query with a child's name.
         log.warning("database unavailable during %s: %s", request.method, type(exception).__name__)
-        match = request.resolver_match
-        if request.method in SAFE_METHODS and not getattr(request, "_db_retried", False):
-            request._db_retried = True
-            if match is not None and not _in_transaction():
-                _close_broken_connections()
-                time.sleep(RETRY_PAUSE_SECONDS)
-                try:
-                    response = match.func(request, *match.args, **match.kwargs)
-                    if hasattr(response, "render") and callable(response.render):
-                        response = response.render()
-                    return response
-                except DATABASE_GONE:
-                    log.warning("database still unavailable after one retry")
         _close_broken_connections()
         return unavailable_response(request)
 
