@@ -106,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # faults: a read retried once on a dropped connection, else a translated 503 page.
+    "primero_ro.db_faults.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "primero_ro.middleware.RefuseNulMiddleware",  # before the session is read
@@ -160,6 +162,9 @@ if DATABASES["default"]["ENGINE"] not in (
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+# faults: a persistent connection that PostgreSQL dropped (a restart) is tested at the start
+# of the next request and reopened, instead of failing that request (docs/faults.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
 
@@ -319,6 +324,24 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# faults: report jobs under broker and worker faults (docs/faults.md). A build that has not
+# stepped forward for this long has lost its worker: the sweep below queues it again (at
+# most three times) and the report page offers Retry.
+REPORT_HEARTBEAT_TIMEOUT_SECONDS = env_int("REPORT_HEARTBEAT_TIMEOUT_SECONDS", 60, minimum=10)
+CELERY_BEAT_SCHEDULE["requeue-stalled-reports"] = {
+    "task": "reporting.tasks.requeue_stalled_reports",
+    "schedule": 60,
+}
+# With Redis down, a request gives up sending after ~2 s and says so (rather than a 500
+# after ~20 s): connecting is bounded, and sending is retried twice only.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
 
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)

@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from home.views import health, home
 
+# faults: the database going away outside any view answers 503 "try again", not 500.
+handler500 = "primero_ro.db_faults.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),

@@ -54,6 +54,12 @@ class ReportSnapshot(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # When the build was handed to the broker; null while it could not be (Redis down):
+    # the stalled-job sweep sends it again (reporting.services.requeue_stalled).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # The running build's last sign of life: a worker that died stops updating it.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     document = models.JSONField(_("document"), null=True, blank=True)
     pdf = models.FileField(upload_to=_report_path, blank=True)

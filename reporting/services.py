@@ -8,14 +8,18 @@ a failure leaves it failed with a message and no files; a done snapshot is never
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.scope import county_scope
 
@@ -29,6 +33,13 @@ log = logging.getLogger(__name__)
 LANGUAGES = ("ro", "uk", "en")
 # Share of the progress bar taken by the tables; the files take the rest.
 _TABLES_SHARE = 80
+# A build that died is queued again this many times in all, then marked failed (a report
+# that kills its worker every time must not loop).
+MAX_ATTEMPTS = 3
+# Sent to the broker by the request itself; the sweep leaves it that long to do so.
+SEND_GRACE = dt.timedelta(seconds=30)
+# Sent, but no worker took it: only then may the user queue it again by hand.
+QUEUED_STUCK_AFTER = dt.timedelta(minutes=15)
 
 
 def may_request(user, county: str | None, variant: str = Variant.FULL) -> bool:
@@ -63,10 +74,23 @@ def request_report(
 
 
 def queue_build(snapshot: ReportSnapshot) -> None:
+    snapshot_id = snapshot.pk
+    transaction.on_commit(lambda: dispatch(snapshot_id))
+
+
+def dispatch(snapshot_id: int) -> bool:
+    """Hand the build to the broker. With the broker unreachable the snapshot stays queued
+    with no `queued_at` (the request still answers, saying so) and the stalled-job sweep
+    sends it when the broker is back. Sending twice is harmless: the build is idempotent."""
     from .tasks import build_report_task
 
-    snapshot_id = snapshot.pk
-    transaction.on_commit(lambda: build_report_task.delay(snapshot_id))
+    try:
+        build_report_task.delay(snapshot_id)
+    except KombuOperationalError:
+        log.warning("report %s: the broker is unreachable, the build waits", snapshot_id)
+        return False
+    ReportSnapshot.objects.filter(pk=snapshot_id).update(queued_at=timezone.now())
+    return True
 
 
 def retry_report(snapshot: ReportSnapshot) -> ReportSnapshot:
@@ -74,11 +98,78 @@ def retry_report(snapshot: ReportSnapshot) -> ReportSnapshot:
     if snapshot.status == JobStatus.DONE:
         return snapshot
     ReportSnapshot.objects.filter(pk=snapshot.pk).update(
-        status=JobStatus.QUEUED, progress=0, error=""
+        status=JobStatus.QUEUED, progress=0, error="", queued_at=None, heartbeat_at=None
     )
     snapshot.refresh_from_db()
     queue_build(snapshot)
     return snapshot
+
+
+# Faults: a broker that was down, a worker that died --------------------------------------
+
+
+def heartbeat_timeout() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REPORT_HEARTBEAT_TIMEOUT_SECONDS)
+
+
+def is_unsent(snapshot: ReportSnapshot) -> bool:
+    """Queued, but the broker could not take it (yet)."""
+    return snapshot.status == JobStatus.QUEUED and snapshot.queued_at is None
+
+
+def is_stuck(snapshot: ReportSnapshot, now: dt.datetime | None = None) -> bool:
+    """The user may queue it again: never sent, a build whose worker stopped beating, or
+    waiting in the queue for far longer than any build takes (no worker running)."""
+    now = now or timezone.now()
+    if is_unsent(snapshot):
+        return True
+    if snapshot.status == JobStatus.RUNNING:
+        beat = snapshot.heartbeat_at or snapshot.started_at or snapshot.requested_at
+        return now - beat > heartbeat_timeout()
+    if snapshot.status == JobStatus.QUEUED:
+        return now - (snapshot.queued_at or snapshot.requested_at) > QUEUED_STUCK_AFTER
+    return False
+
+
+def requeue_stalled(now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep (Celery beat, every minute): send what the broker could not take, and
+    queue again a build whose worker died (its heartbeat stopped), at most MAX_ATTEMPTS
+    times before it is marked failed with a message."""
+    now = now or timezone.now()
+    counts = {"sent": 0, "requeued": 0, "failed": 0}
+    unsent = ReportSnapshot.objects.filter(
+        status=JobStatus.QUEUED, queued_at__isnull=True, requested_at__lt=now - SEND_GRACE
+    )
+    for snapshot_id in unsent.values_list("pk", flat=True):
+        if not dispatch(snapshot_id):
+            return counts  # the broker is still away: the next sweep tries again
+        counts["sent"] += 1
+    dead = ReportSnapshot.objects.filter(
+        status=JobStatus.RUNNING, heartbeat_at__lt=now - heartbeat_timeout()
+    )
+    for snapshot in dead:
+        still_dead = ReportSnapshot.objects.filter(
+            pk=snapshot.pk, status=JobStatus.RUNNING, heartbeat_at=snapshot.heartbeat_at
+        )
+        if snapshot.attempts >= MAX_ATTEMPTS:
+            message = ngettext(
+                "The background job stopped %(count)s time while building this report. "
+                "Press Retry to try once more, or tell an administrator.",
+                "The background job stopped %(count)s times while building this report. "
+                "Press Retry to try once more, or tell an administrator.",
+                snapshot.attempts,
+            ) % {"count": snapshot.attempts}
+            counts["failed"] += still_dead.update(
+                status=JobStatus.FAILED, error=message, finished_at=now
+            )
+            continue
+        if still_dead.update(
+            status=JobStatus.QUEUED, progress=0, queued_at=None, heartbeat_at=None
+        ):
+            log.warning("report %s: its worker stopped, queued again", snapshot.code)
+            counts["requeued"] += 1
+            dispatch(snapshot.pk)
+    return counts
 
 
 def file_names(snapshot: ReportSnapshot) -> dict[str, str]:
@@ -106,7 +197,10 @@ def _remove_files(snapshot: ReportSnapshot) -> None:
 
 
 def _set_progress(snapshot_id: int, percent: int) -> None:
-    ReportSnapshot.objects.filter(pk=snapshot_id).update(progress=max(0, min(100, percent)))
+    # Each step is also the heartbeat: a build that stops stepping has stopped.
+    ReportSnapshot.objects.filter(pk=snapshot_id).update(
+        progress=max(0, min(100, percent)), heartbeat_at=timezone.now()
+    )
 
 
 def _start(snapshot_id: int) -> ReportSnapshot | None:
@@ -118,7 +212,8 @@ def _start(snapshot_id: int) -> ReportSnapshot | None:
         snapshot.status = JobStatus.RUNNING
         snapshot.progress = 0
         snapshot.error = ""
-        snapshot.started_at = timezone.now()
+        snapshot.started_at = snapshot.heartbeat_at = timezone.now()
+        snapshot.attempts += 1
         snapshot.finished_at = None
         snapshot.document = None
         snapshot.csv = ""

@@ -28,3 +28,9 @@ def build_quarterly_national_reports() -> list[str]:
     period = last_completed_quarter()
     snapshots = services.national_reports_for(period.code, settings.LANGUAGE_CODE)
     return [s.code for s in snapshots]
+
+
+@shared_task
+def requeue_stalled_reports() -> dict[str, int]:
+    """Beat, every minute: builds the broker could not take, and builds whose worker died."""
+    return services.requeue_stalled()

@@ -7,7 +7,6 @@ the user's scope does not exist for them (404).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import wraps
 
@@ -18,7 +17,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -38,8 +36,12 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json; charset=utf-8",
 }
-FIRST_QUARTER = Period.of(2022, 1)
-STUCK_AFTER = dt.timedelta(minutes=15)  # registrations began with the war, February 2022
+FIRST_QUARTER = Period.of(2022, 1)  # registrations began with the war, February 2022
+BACKGROUND_SERVICE_DOWN = gettext_lazy(
+    "The background service that builds reports is not available right now. Your request "
+    "is saved: the report will be built by itself as soon as the service is back, or you "
+    "can press Retry later."
+)
 
 
 def statistics_role_required(view):
@@ -158,21 +160,14 @@ def request_report_view(request):
         return render(
             request, "reporting/report_list.html", _list_context(request, form), status=400
         )
-    snapshot.refresh_from_db(fields=["status"])
+    snapshot.refresh_from_db(fields=["status", "queued_at"])
     if snapshot.status == JobStatus.DONE:  # built at once (tasks run eagerly)
         messages.success(request, _("The report has been built."))
+    elif services.is_unsent(snapshot):
+        messages.warning(request, BACKGROUND_SERVICE_DOWN)
     else:
         messages.success(request, _("The report has been requested: it is being built."))
     return redirect(snapshot)
-
-
-def is_stuck(snapshot: ReportSnapshot) -> bool:
-    """Queued or running for far longer than any build takes (the worker died, the broker
-    lost the message): the user may queue it again."""
-    if snapshot.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
-        return False
-    since = snapshot.started_at or snapshot.requested_at
-    return since is not None and timezone.now() - since > STUCK_AFTER
 
 
 def _status_context(snapshot):
@@ -180,7 +175,8 @@ def _status_context(snapshot):
     return {
         "report": snapshot,
         "finished": finished,
-        "stuck": is_stuck(snapshot),
+        "unsent": services.is_unsent(snapshot),
+        "stuck": services.is_stuck(snapshot),
         "formats": list(FORMATS) if snapshot.status == JobStatus.DONE else [],
         "scope_label": labels.scope_label(snapshot.scope),
         "language_name": language_name(snapshot.language),
@@ -253,9 +249,12 @@ def report_download(request, code, fmt):
 @require_http_methods(["POST"])
 def report_retry(request, code):
     snapshot = get_report_for_user(request.user, code)
-    if snapshot.status != JobStatus.FAILED and not is_stuck(snapshot):
+    if snapshot.status != JobStatus.FAILED and not services.is_stuck(snapshot):
         messages.warning(request, _("Only a failed or stuck report can be built again."))
         return redirect(snapshot)
-    services.retry_report(snapshot)
-    messages.success(request, _("The report is being built again."))
+    snapshot = services.retry_report(snapshot)
+    if services.is_unsent(snapshot):
+        messages.warning(request, BACKGROUND_SERVICE_DOWN)
+    else:
+        messages.success(request, _("The report is being built again."))
     return redirect(snapshot)

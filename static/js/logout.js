@@ -1,14 +1,15 @@
-// An explicit "Log out" forgets the unsaved registrations kept in this browser: tablets
-// at border points are shared. A session that merely expires keeps them (the draft is
-// there to survive exactly that), so only the logout form's submit clears them.
+// An explicit "Log out" forgets this user's unsaved registrations kept in this browser:
+// tablets at border points are shared. A session that merely expires keeps them (the
+// draft is there to survive exactly that); they stay encrypted under this user's key
+// (static/js/drafts.js), so the next user of the tablet can neither see nor read them.
 (function () {
   "use strict";
-  var KEY = "registration-draft";
   var script = document.currentScript;
   var url = script && script.dataset.logoutUrl;
-  if (!url) return;
+  var store = script && script.dataset.draftStore;
+  if (!url || !store) return;
   function forget() {
-    try { localStorage.removeItem(KEY); } catch (e) { /* storage unavailable */ }
+    try { localStorage.removeItem(store); } catch (e) { /* storage unavailable */ }
   }
   document.querySelectorAll("form").forEach(function (form) {
     if (form.getAttribute("action") !== url) return;

@@ -6,8 +6,9 @@
   var form = document.getElementById("registration-form");
   if (!form) return;
 
-  var DRAFT_KEY = "registration-draft";
   var banner = document.getElementById("draft-banner");
+  // This user's drafts, encrypted (static/js/drafts.js); null when they cannot be kept.
+  var drafts = window.PrimeroDrafts ? window.PrimeroDrafts.open(banner) : null;
   var conditions = JSON.parse(document.getElementById("registration-conditions").textContent);
   var risk = JSON.parse(document.getElementById("registration-risk").textContent);
   var personal = JSON.parse(document.getElementById("registration-personal").textContent);
@@ -141,24 +142,15 @@
   }
   // Drafts are kept per form (by its submission token), a few at most: an older draft
   // offered back is not overwritten by a new form typed meanwhile.
-  function readDrafts() {
-    try {
-      var all = JSON.parse(localStorage.getItem(DRAFT_KEY) || "{}");
-      return all && typeof all === "object" && !Array.isArray(all) ? all : {};
-    } catch (e) { return {}; }
-  }
-  function writeDrafts(all) {
+  function prune(all) {
     var tokens = Object.keys(all).sort(function (a, b) { return all[b].saved - all[a].saved; });
     tokens.slice(5).forEach(function (t) { delete all[t]; });
-    try {
-      if (Object.keys(all).length) localStorage.setItem(DRAFT_KEY, JSON.stringify(all));
-      else localStorage.removeItem(DRAFT_KEY);
-    } catch (e) { /* storage full or disabled: the form still works */ }
   }
   function saveDraft() {
-    var all = readDrafts();
-    all[value("submission_token")] = { saved: Date.now(), fields: collect() };
-    writeDrafts(all);
+    if (!drafts) return;
+    // What is typed now, taken at once: the encryption that follows is asynchronous.
+    var token = value("submission_token"), entry = { saved: Date.now(), fields: collect() };
+    drafts.update(function (all) { all[token] = entry; prune(all); });
   }
   function restore(draft) {
     var byName = {};
@@ -190,30 +182,27 @@
     refresh();
   }
 
-  var drafts = readDrafts();
   var freshPage = !document.querySelector("#registration-form .has-error, .message.error");
-  var others = Object.keys(drafts).filter(function (t) { return t !== value("submission_token"); })
-    .sort(function (a, b) { return drafts[b].saved - drafts[a].saved; });
-  if (others.length && freshPage && banner) {
-    var offered = others[0];
-    banner.hidden = false;
-    document.getElementById("draft-restore").addEventListener("click", function () {
-      var draft = drafts[offered];
-      var all = readDrafts();
-      delete all[offered];
-      delete all[value("submission_token")];
-      writeDrafts(all);
-      // The restored form keeps its own token: if it was saved before the connection
-      // dropped, saving it again returns that record instead of a second one.
-      restore(draft);
-      banner.hidden = true;
-      saveDraft();
-    });
-    document.getElementById("draft-discard").addEventListener("click", function () {
-      var all = readDrafts();
-      delete all[offered];
-      writeDrafts(all);
-      banner.hidden = true;
+  if (drafts && banner && freshPage) {
+    drafts.read().then(function (all) {
+      var others = Object.keys(all).filter(function (t) { return t !== value("submission_token"); })
+        .sort(function (a, b) { return all[b].saved - all[a].saved; });
+      if (!others.length) return;
+      var offered = others[0];
+      banner.hidden = false;
+      document.getElementById("draft-restore").addEventListener("click", function () {
+        var current = value("submission_token");
+        drafts.update(function (stored) { delete stored[offered]; delete stored[current]; });
+        // The restored form keeps its own token: if it was saved before the connection
+        // dropped, saving it again returns that record instead of a second one.
+        restore(all[offered]);
+        banner.hidden = true;
+        saveDraft();
+      });
+      document.getElementById("draft-discard").addEventListener("click", function () {
+        drafts.update(function (stored) { delete stored[offered]; });
+        banner.hidden = true;
+      });
     });
   }
 

@@ -19,6 +19,9 @@ from tests.factories import make_child
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/tmp/shots"  # noqa: S108 - where the team looks at screenshots
 TODAY = timezone.localdate()
+# The drafts in the browser (static/js/drafts.js): one encrypted entry per user.
+DRAFT_ENTRIES = "Object.keys(localStorage).filter(k => k.startsWith('registration-draft'))"
+DRAFT_VALUES = f"{DRAFT_ENTRIES}.map(k => localStorage.getItem(k))"
 
 
 @pytest.fixture
@@ -142,7 +145,7 @@ def test_register_a_family_of_three(
     assert all(c.first_follow_up_due == TODAY + dt.timedelta(days=60) for c in children)
     assert not PendingSibling.objects.filter(registered_child=None).exists()
     # Each confirmation cleared the draft of its form.
-    assert tablet.evaluate("localStorage.getItem('registration-draft')") is None
+    assert tablet.evaluate(DRAFT_ENTRIES) == []
     tablet.goto(f"{live_server.url}/register/done/{children[-1].code}/")
     expect(tablet.locator("#registration-done")).to_contain_text(low)
 
@@ -190,8 +193,9 @@ def test_a_draft_survives_a_reload_and_an_expired_session(
     expect(tablet.locator('[name="interviewer_notes"]')).to_have_value(
         "Tired after the night at the border"
     )
-    draft = tablet.evaluate("localStorage.getItem('registration-draft')")
-    assert "Sofiia" in draft
+    # Kept encrypted: the name is not in the browser's storage in clear.
+    tablet.wait_for_function(f"{DRAFT_ENTRIES}.length === 1")
+    assert "Sofiia" not in str(tablet.evaluate(DRAFT_VALUES))
 
 
 def test_out_of_county_worker_sees_a_duplicate_warning_without_details(
@@ -229,10 +233,10 @@ def test_log_out_forgets_the_drafts_but_an_expired_session_keeps_them(
     tablet.goto(f"{live_server.url}/register/")
     tablet.fill('[name="first_name"]', "Sofiia")
     tablet.fill('[name="interviewer_notes"]', "Sleeps at the transit centre")
-    tablet.wait_for_function("localStorage.getItem('registration-draft') !== null")
+    tablet.wait_for_function(f"{DRAFT_ENTRIES}.length === 1")
     tablet.get_by_role("button", name="Log out").click()
     tablet.wait_for_load_state()
-    assert tablet.evaluate("localStorage.getItem('registration-draft')") is None
+    assert tablet.evaluate(DRAFT_ENTRIES) == []
     login(tablet, live_server, client, worker_tm)
     tablet.goto(f"{live_server.url}/register/")
     expect(tablet.locator("#draft-banner")).to_be_hidden()
@@ -240,13 +244,11 @@ def test_log_out_forgets_the_drafts_but_an_expired_session_keeps_them(
 
     # An expiry is not a logout: the draft stays (the other test restores it).
     tablet.fill('[name="first_name"]', "Maksym")
-    tablet.wait_for_function(
-        "(localStorage.getItem('registration-draft') || '').includes('Maksym')"
-    )
+    tablet.wait_for_function(f"{DRAFT_ENTRIES}.length === 1")
     tablet.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
     tablet.goto(f"{live_server.url}/register/")
     expect(tablet).to_have_url(re.compile(r"/accounts/login/"))
-    assert "Maksym" in tablet.evaluate("localStorage.getItem('registration-draft')")
+    assert len(tablet.evaluate(DRAFT_ENTRIES)) == 1
 
 
 def test_without_consent_no_empty_section_is_left(

@@ -44,8 +44,12 @@ def test_the_validation_catches_a_broken_file(tmp_path):
 
 def test_every_service_is_there_with_a_health_check(compose):
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {"db", "redis", "migrate", "web", "worker", "beat"}
+    # The migration step runs once and ends; it is not restarted.
+    assert services["migrate"]["restart"] == "no"
     for name, service in services.items():
+        if name == "migrate":
+            continue
         check = service.get("healthcheck")
         assert check and check["test"][0] in ("CMD", "CMD-SHELL"), name
         assert service.get("restart") == "unless-stopped", name
@@ -56,7 +60,13 @@ def test_services_run_what_they_say(compose):
     assert services["db"]["image"].startswith("postgres:15")
     assert services["redis"]["image"].startswith("redis:")
     assert "gunicorn primero_ro.wsgi" in " ".join(services["web"]["command"])
-    assert "migrate --no-input" in " ".join(services["web"]["command"])
+    # Migrations run as the owner in their own step; the app never has the owner's password.
+    migrate = " ".join(services["migrate"]["command"])
+    assert "migrate --no-input" in migrate and "setup_app_role" in migrate
+    assert "migrate" not in " ".join(services["web"]["command"])
+    assert services["web"]["depends_on"]["migrate"]["condition"] == (
+        "service_completed_successfully"
+    )
     assert services["worker"]["command"][:4] == ["celery", "-A", "primero_ro", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "primero_ro", "beat"]
     for name in ("web", "worker", "beat"):
@@ -67,13 +77,16 @@ def test_services_run_what_they_say(compose):
         assert "@db:5432/" in env["DATABASE_URL"]
     for name in ("worker", "beat"):
         assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"
-    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
 
 
 def test_no_secret_is_written_in_the_file(compose):
     env = compose["services"]["web"]["environment"]
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
-    assert "${POSTGRES_PASSWORD:?" in env["DATABASE_URL"]
+    assert "${APP_DB_PASSWORD:?" in env["DATABASE_URL"]
+    assert "POSTGRES_PASSWORD" not in str(env)
+    owner = compose["services"]["migrate"]["environment"]
+    assert "${POSTGRES_PASSWORD:?" in owner["DATABASE_URL"]
     assert compose["services"]["db"]["environment"]["POSTGRES_PASSWORD"].startswith(
         "${POSTGRES_PASSWORD:?"
     )

@@ -348,7 +348,9 @@ def test_retry_of_a_done_report_changes_nothing(client, country):
 def test_a_stuck_job_may_be_retried_but_a_fresh_one_may_not(
     client, country, django_capture_on_commit_callbacks
 ):
-    fresh = ReportSnapshot.objects.create(period="2023Q4", status=JobStatus.QUEUED)
+    fresh = ReportSnapshot.objects.create(
+        period="2023Q4", status=JobStatus.QUEUED, queued_at=timezone.now()
+    )
     stuck = ReportSnapshot.objects.create(period="2023Q4", status=JobStatus.RUNNING, progress=20)
     ReportSnapshot.objects.filter(pk=stuck.pk).update(
         started_at=timezone.now() - dt.timedelta(hours=1)
