@@ -26,9 +26,11 @@ _executor: ThreadPoolExecutor | None = None
 
 def enabled() -> bool:
     """Eager tasks (no broker), and the setting asks for builds after the response."""
-    from primero_ro.celery import app
+    from .tasks import build_report_task
 
-    return bool(app.conf.task_always_eager) and settings.EAGER_REPORTS_IN_BACKGROUND
+    # The app the task is sent through decides whether .delay() would run it eagerly.
+    eager = build_report_task.app.conf.task_always_eager
+    return bool(eager) and settings.EAGER_REPORTS_IN_BACKGROUND
 
 
 def executor() -> ThreadPoolExecutor:
