@@ -13,11 +13,13 @@ TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pri
 
 .PHONY: run test setup system-packages venv messages services lint typecheck migrations-check format migrate demo bench-help clean
 
+# DEMO: DEBUG off (the project's own error pages), static files by WhiteNoise, reports built
+# on a thread after the response (docs/reporting.md).
 run: setup
-	DEBUG=true $(PY) manage.py migrate --no-input -v0
-	DEBUG=true $(PY) manage.py seed_demo
+	DEMO=true $(PY) manage.py migrate --no-input -v0
+	DEMO=true $(PY) manage.py seed_demo
 	@echo "Open http://$(HOST):$(PORT)/ and log in with a demo user above."
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEMO=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS="-m 'not browser'" or PYTEST_ARGS=tests/accounts.
 test: setup services lint typecheck migrations-check

@@ -12,7 +12,8 @@ Layout (UTF-8 with a byte-order mark so that spreadsheets show diacritics and Cy
     <blank line>
 
 Codes stay in the dimension columns; the *_label columns give their labels in the chosen
-language. A null count (suppressed, or in_quarter of a figure at the period's end) is an
+language. `provisional,true` and `as_of` say that a quarter not yet ended was counted up
+to that day. A null count (suppressed, or in_quarter of a figure at the period's end) is an
 empty cell; the *_suppressed columns (public variant) say which.
 """
 
@@ -34,6 +35,8 @@ HEADER_FIELDS = (
     "scope",
     "variant",
     "generated_at",
+    "provisional",
+    "as_of",
     "language",
 )
 
@@ -53,7 +56,7 @@ def render_csv(document: dict[str, Any], language: str = "ro") -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     meta = dict(document, language=language)
     for field in HEADER_FIELDS:
-        writer.writerow([field, meta.get(field, "")])
+        writer.writerow([field, _cell(meta.get(field, ""))])
     with translation.override(language):
         for name, table in document["tables"].items():
             dims = list(table["dimensions"])

@@ -130,9 +130,11 @@ DIMENSION_LABELS = {
 class _Counter:
     """The queries of one (period, scope): each method returns rows of one table."""
 
-    def __init__(self, period: Period, county: str | None):
+    def __init__(self, period: Period, county: str | None, as_of: dt.date | None = None):
         self.start = period.start
-        self.end = period.end
+        # "The period's end" of every rule: today in a period that has not ended yet, so
+        # that nothing not yet due counts as overdue (a provisional report).
+        self.end = period.end if as_of is None else min(as_of, period.end)
         self.county = county
 
     # Base sets -------------------------------------------------------------------------
@@ -420,8 +422,9 @@ def compute_tables(
     county: str | None,
     names: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    as_of: dt.date | None = None,
 ) -> dict[str, dict[str, Any]]:
-    counter = _Counter(period, county)
+    counter = _Counter(period, county, as_of)
     names = [n for n in TABLES if names is None or n in names]
     tables = {}
     with _without_jit():
@@ -466,8 +469,12 @@ def compute_report(
     *,
     threshold: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
     """The JSON document of quarterly_report.md for one quarter and scope.
+
+    A quarter that has not ended by today (default: the local date) gives a provisional
+    document, counted up to today ("as_of"); a finished one is final, as of its last day.
 
     county None (or "national") means every county; variant "public" keeps the public
     tables only and applies primary and secondary suppression (threshold:
@@ -479,6 +486,10 @@ def compute_report(
     if not isinstance(period, Period):
         period = parse_period(period)
     county = check_county(county)
+    today = today or timezone.localdate()
+    if today < period.start:
+        raise ValueError(_("The quarter %(period)s has not started yet.") % {"period": period.code})
+    as_of = period.as_of(today)
     document = {
         "report": "quarterly_statistics",
         "period": period.code,
@@ -487,14 +498,18 @@ def compute_report(
         "scope": county or "national",
         "variant": "full",
         "generated_at": _format_generated_at(generated_at),
+        "provisional": period.is_provisional(today),
+        "as_of": as_of.isoformat(),
         "tables": {},
     }
     if variant == "full":
-        document["tables"] = compute_tables(period, county, progress=progress)
+        document["tables"] = compute_tables(period, county, progress=progress, as_of=as_of)
         return document
     from .suppression import PUBLIC_TABLES
 
-    document["tables"] = compute_tables(period, county, list(PUBLIC_TABLES), progress=progress)
+    document["tables"] = compute_tables(
+        period, county, list(PUBLIC_TABLES), progress=progress, as_of=as_of
+    )
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
     public, notes = suppress_document(document, threshold)
@@ -522,7 +537,13 @@ def suppression_notes(document: dict[str, Any], threshold: int | None = None) ->
     if notes is None:
         if threshold is None:
             threshold = settings.REPORT_SUPPRESSION_THRESHOLD
-        full = compute_report(document["period"], document["scope"], "full")
+        as_of = document.get("as_of")
+        full = compute_report(
+            document["period"],
+            document["scope"],
+            "full",
+            today=dt.date.fromisoformat(as_of) if as_of else None,
+        )
         full["tables"] = {k: v for k, v in full["tables"].items() if k in document["tables"]}
         _public, notes = suppress_document(full, threshold)
     by_cell = {

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.codes import new_code
+
+from .periods import parse_period
 
 
 def _report_code() -> str:
@@ -79,3 +83,20 @@ class ReportSnapshot(models.Model):
     @property
     def scope(self) -> str:
         return self.county_id or "national"
+
+    @property
+    def provisional(self) -> bool:
+        """Counted before its quarter ended: as the built document says, or, before it is
+        built, whether a build today would be."""
+        if self.document is not None:
+            return bool(self.document.get("provisional"))
+        try:
+            return parse_period(self.period).is_provisional()
+        except ValueError:  # a stored period the engine refuses: it fails, never counts
+            return False
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The day the built document counts up to."""
+        value = (self.document or {}).get("as_of")
+        return dt.date.fromisoformat(value) if value else None

@@ -165,7 +165,8 @@ def _figure(row: dict | None, column: str, threshold: int) -> str | None:
 def summary(document: dict) -> list[str]:
     """A few sentences in words from the totals table."""
     threshold = threshold_of(document)
-    end = _date(document.get("period_end"))
+    provisional = bool(document.get("provisional"))
+    end = _date(document.get("as_of") or document.get("period_end"))
     scope = labels.scope_label(document.get("scope"))
     sentences = []
     children = _total(document, "children_registered")
@@ -205,22 +206,32 @@ def summary(document: dict) -> list[str]:
     overdue = _total(document, "followups_overdue")
     closed = _total(document, "cases_closed")
     if open_ is not None and closed is not None:
-        sentences.append(
-            _(
+        figures = {
+            "open": _figure(open_, "cumulative", threshold),
+            "closed": _figure(closed, "cumulative", threshold),
+            "closed_quarter": _figure(closed, "in_quarter", threshold),
+            "day": end,
+        }
+        if provisional:
+            sentence = _(
+                "On %(day)s %(open)s cases were open; %(closed)s cases had been closed in "
+                "all, %(closed_quarter)s of them so far in the quarter."
+            )
+        else:
+            sentence = _(
                 "At the end of the period %(open)s cases were open; %(closed)s cases had been "
                 "closed in all, %(closed_quarter)s of them during the quarter."
             )
-            % {
-                "open": _figure(open_, "cumulative", threshold),
-                "closed": _figure(closed, "cumulative", threshold),
-                "closed_quarter": _figure(closed, "in_quarter", threshold),
-            }
-        )
+        sentences.append(sentence % figures)
     if overdue is not None:
-        sentences.append(
-            _("%(overdue)s open cases had a follow-up visit overdue at the end of the period.")
-            % {"overdue": _figure(overdue, "cumulative", threshold)}
-        )
+        figures = {"overdue": _figure(overdue, "cumulative", threshold), "day": end}
+        if provisional:
+            sentence = _("%(overdue)s open cases had a follow-up visit overdue on %(day)s.")
+        else:
+            sentence = _(
+                "%(overdue)s open cases had a follow-up visit overdue at the end of the period."
+            )
+        sentences.append(sentence % figures)
     referred = _total(document, "children_referred")
     if referred is not None:
         sentences.append(
@@ -425,8 +436,27 @@ def css_string(text: str) -> SafeString:
     return mark_safe(f'"{escaped}"')  # noqa: S308 - escaped above
 
 
+def provisional_label(document: dict) -> str:
+    """'provisional, as of 30 november 2026' (every page's header), or ""."""
+    if not document.get("provisional"):
+        return ""
+    return _("provisional, as of %(as_of)s") % {"as_of": _date(document.get("as_of"))}
+
+
+def provisional_notice(document: dict) -> str:
+    """What the title page says of a quarter that had not ended ("" for a final report)."""
+    if not document.get("provisional"):
+        return ""
+    return _(
+        "Provisional figures: the quarter had not ended when this report was computed. "
+        "Everything is counted up to %(as_of)s, and “the end of the period” means that day "
+        "(open cases, overdue follow-ups). This is not the published report of the quarter."
+    ) % {"as_of": _date(document.get("as_of"))}
+
+
 def context(document: dict) -> dict:
     threshold = threshold_of(document)
+    provisional = bool(document.get("provisional"))
     generated = parse_datetime(document.get("generated_at") or "")
     if generated is not None and timezone.is_aware(generated):
         generated = timezone.localtime(generated)
@@ -441,6 +471,7 @@ def context(document: dict) -> dict:
         "header_css": css_string(
             f"{_('Quarterly statistics')} · {period_label(document.get('period', ''))} · "
             f"{labels.scope_label(document.get('scope'))}"
+            + (f" · {provisional_label(document)}" if provisional else "")
         ),
         "page_css": css_string(_("Page") + " "),
         "subtitle": _("Quarterly statistics"),
@@ -450,6 +481,9 @@ def context(document: dict) -> dict:
             "start": _date(document.get("period_start")),
             "end": _date(document.get("period_end")),
         },
+        "provisional": provisional,
+        "provisional_label": provisional_label(document),
+        "provisional_notice": provisional_notice(document),
         "scope": labels.scope_label(document.get("scope")),
         "variant": labels.variant_label(document.get("variant", "full")),
         "public": public,

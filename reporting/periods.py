@@ -49,6 +49,15 @@ class Period:
             return Period.of(self.year + 1, 1)
         return Period.of(self.year, self.quarter + 1)
 
+    def is_provisional(self, today: dt.date | None = None) -> bool:
+        """Not ended yet (its last day included): a report of it can only be provisional,
+        counted up to today (quarterly_report.md)."""
+        return (today or timezone.localdate()) <= self.end
+
+    def as_of(self, today: dt.date | None = None) -> dt.date:
+        """The day a report of this period counts up to: its end, or today before then."""
+        return min(today or timezone.localdate(), self.end)
+
     def __contains__(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 

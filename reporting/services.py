@@ -79,18 +79,37 @@ def queue_build(snapshot: ReportSnapshot) -> None:
 
 
 def dispatch(snapshot_id: int) -> bool:
-    """Hand the build to the broker. With the broker unreachable the snapshot stays queued
-    with no `queued_at` (the request still answers, saying so) and the stalled-job sweep
-    sends it when the broker is back. Sending twice is harmless: the build is idempotent."""
+    """Hand the build over: to the broker, or, with eager tasks (the demo), to the build
+    thread of reporting.background, so that the request answers before it is built. With
+    the broker unreachable the snapshot stays queued with no `queued_at` (the request still
+    answers, saying so) and the stalled-job sweep sends it when the broker is back. Sending
+    twice is harmless: the build is idempotent."""
+    from . import background
     from .tasks import build_report_task
 
-    try:
-        build_report_task.delay(snapshot_id)
-    except KombuOperationalError:
-        log.warning("report %s: the broker is unreachable, the build waits", snapshot_id)
-        return False
+    if background.enabled():
+        background.submit(build_in_background, snapshot_id)
+    else:
+        try:
+            build_report_task.delay(snapshot_id)
+        except KombuOperationalError:
+            log.warning("report %s: the broker is unreachable, the build waits", snapshot_id)
+            return False
     ReportSnapshot.objects.filter(pk=snapshot_id).update(queued_at=timezone.now())
     return True
+
+
+def build_in_background(snapshot_id: int) -> ReportSnapshot | None:
+    """build_report on the eager-mode build thread: no Celery there to retry or to log an
+    error, so whatever escapes build_report marks the snapshot failed."""
+    try:
+        return build_report(snapshot_id)
+    except Exception as exc:
+        # No Celery retry on this thread (a lost database connection included): the
+        # snapshot is failed, and the report page offers Retry.
+        log.exception("report %s failed on the build thread", snapshot_id)
+        _fail(snapshot_id, _("The report could not be built: %(error)s") % {"error": exc})
+        return None
 
 
 def retry_report(snapshot: ReportSnapshot) -> ReportSnapshot:
@@ -296,7 +315,13 @@ def _fail(snapshot_id: int, message: str) -> None:
 
 
 def national_reports_for(period: str, language: str) -> list[ReportSnapshot]:
-    """The scheduled national full and public reports of a quarter, created once."""
+    """The scheduled national full and public reports of a quarter, created once. Only a
+    finished quarter is published: a provisional report is never the scheduled one."""
+    if parse_period(period).is_provisional():
+        raise ValueError(
+            _("The quarter %(period)s has not ended: it cannot be published yet.")
+            % {"period": period}
+        )
     snapshots = []
     for variant in (Variant.FULL, Variant.PUBLIC):
         existing = (

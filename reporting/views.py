@@ -201,9 +201,12 @@ def report_progress(request, code):
 
 
 def download_name(snapshot: ReportSnapshot, fmt: str) -> str:
+    # A provisional report says so in its file name too, so that a copy passed on
+    # cannot be taken for the quarter's final figures.
+    as_of = f"provisional-{snapshot.as_of.isoformat()}-" if snapshot.provisional else ""
     return (
         f"quarterly-{snapshot.period}-{snapshot.scope}-{snapshot.variant}-"
-        f"{snapshot.language}-{snapshot.code}.{fmt}"
+        f"{snapshot.language}-{as_of}{snapshot.code}.{fmt}"
     )
 
 

@@ -65,9 +65,13 @@ def test_document_header_and_table_order(q4):
         "scope",
         "variant",
         "generated_at",
+        "provisional",
+        "as_of",
         "tables",
     ]
     assert q4["report"] == "quarterly_statistics"
+    # A finished quarter: final, as of its last day (quarterly_report.md).
+    assert (q4["provisional"], q4["as_of"]) == (False, "2023-12-31")
     assert (q4["period"], q4["period_start"], q4["period_end"]) == (
         "2023Q4",
         "2023-10-01",

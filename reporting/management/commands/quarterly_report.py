@@ -57,5 +57,7 @@ class Command(BaseCommand):
         summary = self.stderr if output == "-" else self.stdout
         summary.write(
             f"quarterly_report: {document['period']} {document['scope']} {variant} "
-            f"{fmt} -> {output} ({len(data)} bytes, children registered: {registered})"
+            f"{fmt} -> {output} ({len(data)} bytes, children registered: {registered}"
+            + (f", provisional as of {document['as_of']}" if document["provisional"] else "")
+            + ")"
         )
