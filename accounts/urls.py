@@ -24,3 +24,8 @@ urlpatterns += [
     path("users/<str:username>/password/", views_users.user_password, name="user_password"),
     path("users/<str:username>/unlock/", views_users.user_unlock, name="user_unlock"),
 ]
+
+# The user's own profile page (accounts/views_profile.py).
+from . import views_profile  # noqa: E402
+
+urlpatterns += [path("profile/", views_profile.profile, name="profile")]

@@ -23,6 +23,7 @@ from cases.models import (
 )
 from lookups import registry
 
+from . import notifications
 from ._common import check_case_date, lock, require, require_open_case, save_child
 from .transfer import withdraw_on_closure
 from .workflow import stage_after_reopening
@@ -85,6 +86,9 @@ def close_case(
         closure_reason=closure_reason,
         closed_on=closed_on.isoformat(),
     )
+    if needs_approval:
+        closure.child = child
+        notifications.closure_requested(closure, user)
     return closure
 
 
@@ -119,6 +123,7 @@ def approve_closure(child: Child, user, *, request=None) -> ClosureRequest:
         closure_reason=closure.closure_reason,
         closed_on=closure.closed_on.isoformat(),
     )
+    notifications.closure_decided(closure, user)
     return closure
 
 
@@ -142,6 +147,7 @@ def reject_closure(child: Child, user, decision_note: str = "", *, request=None)
         event="closure_rejected",
         closure_reason=closure.closure_reason,
     )
+    notifications.closure_decided(closure, user)
     return closure
 
 

@@ -14,6 +14,7 @@ from cases.access import get_case_for_user
 from cases.forms_edit import CAREGIVER_PERSON_FIELDS, SECTIONS, field_label
 from cases.history import case_history, display
 from cases.models import Child
+from cases.services.notifications import mark_seen
 
 
 def answer(child: Child, code: str):
@@ -66,6 +67,8 @@ def case_detail(request, code: str):
         .get(pk=child.pk)
     )
     record(request.user, Action.VIEW_CASE, obj=child, request=request)
+    # Opening the case is how a worker takes note that it was assigned, shared or returned.
+    mark_seen(request.user, child)
     members, hidden_members = household_of(request.user, child)
     context = {
         "child": child,
