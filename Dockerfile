@@ -38,5 +38,12 @@ RUN DEBUG=false SECRET_KEY=build-only-not-a-secret DATABASE_URL=sqlite:////tmp/b
 USER app
 EXPOSE 8000
 
-# WEB_CONCURRENCY (gunicorn's own variable) sets the number of workers.
+# Without a proxy in front, nothing a client sends decides its address or scheme: the app
+# reads no forwarding header (TRUSTED_PROXY_COUNT=0) and gunicorn trusts X-Forwarded-Proto
+# only from the container itself. Behind a proxy, set both (docker-compose.yml does).
+ENV TRUSTED_PROXY_COUNT=0 \
+    FORWARDED_ALLOW_IPS=127.0.0.1,::1
+
+# WEB_CONCURRENCY (gunicorn's own variable) sets the number of workers;
+# --forwarded-allow-ips defaults to FORWARDED_ALLOW_IPS.
 CMD ["gunicorn", "primero_ro.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]

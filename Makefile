@@ -11,7 +11,7 @@ TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pri
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/5} \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test setup system-packages venv messages services lint migrations-check format migrate demo bench-help clean
+.PHONY: run test setup system-packages venv messages services lint typecheck migrations-check format migrate demo bench-help clean
 
 run: setup
 	DEBUG=true $(PY) manage.py migrate --no-input -v0
@@ -20,7 +20,7 @@ run: setup
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS="-m 'not browser'" or PYTEST_ARGS=tests/accounts.
-test: setup services lint migrations-check
+test: setup services lint typecheck migrations-check
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 setup: system-packages venv messages
@@ -60,6 +60,10 @@ services:
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs on the service modules (the files are listed in pyproject.toml).
+typecheck: venv
+	$(VENV)/bin/mypy
 
 # Every model change has its migration committed (an in-memory database: nothing to set up).
 migrations-check: venv

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scope import CountyScope, county_scope
+
 
 class Role(models.TextChoices):
     FIELD_WORKER = "field_worker", _("Field worker")
@@ -18,13 +20,10 @@ class UserQuerySet(models.QuerySet):
         """The users whom `user` may manage (roles.md, "manage users"): the only place that
         knows it. County coordinators: the field workers of their county; the country
         coordinator: everyone; field workers: nobody."""
-        if not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
-        if user.is_country_coordinator:
+        scope = county_scope(user)
+        if scope.everywhere:
             return self
-        if user.is_county_coordinator and user.county_id:
-            return self.filter(role=Role.FIELD_WORKER, county_id=user.county_id)
-        return self.none()
+        return scope.filter(self.filter(role=Role.FIELD_WORKER))
 
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
@@ -80,11 +79,14 @@ class User(AbstractUser):
     def is_coordinator(self) -> bool:
         return self.role in (Role.COUNTY_COORDINATOR, Role.COUNTRY_COORDINATOR)
 
+    @property
+    def county_scope(self) -> CountyScope:
+        """accounts.scope.county_scope of this user (for apps below accounts, like audit)."""
+        return county_scope(self)
+
     def coordinates_county(self, county_code: str | None) -> bool:
         """True where this user coordinates the county (assign, accept transfers, statistics)."""
-        if self.is_country_coordinator:
-            return True
-        return self.is_county_coordinator and county_code == self.county_id
+        return county_scope(self).allows(county_code)
 
     @property
     def may_manage_users(self) -> bool:

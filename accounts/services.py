@@ -4,20 +4,16 @@ only (username, role, county), never a password or a name."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
 from lookups.models import County
 
+from .lockout import locked_out_usernames, recent_login_failures  # noqa: F401 - user pages
 from .models import Role, User
 
 # Paths under /accounts/users/ that a username would shadow.
@@ -222,32 +218,3 @@ def unlock_user(actor: User, target: User, request=None) -> int:
     removed = reset(username=target.username)
     _audit(actor, target, "unlocked", request, attempts_cleared=removed)
     return removed
-
-
-def _recent_attempts():
-    from axes.helpers import get_cool_off
-    from axes.models import AccessAttempt
-
-    attempts = AccessAttempt.objects.all()
-    cool_off: dt.timedelta | None = get_cool_off()
-    if cool_off is not None:
-        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return attempts
-
-
-def recent_login_failures(username: str) -> int:
-    """Failed logins of this username that still count towards django-axes' lockout."""
-    attempts = _recent_attempts().filter(username=username)
-    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
-
-
-def locked_out_usernames(usernames: list[str]) -> set[str]:
-    """Which of these usernames django-axes locks out now (one query for a list page)."""
-    rows = (
-        _recent_attempts()
-        .filter(username__in=usernames)
-        .values("username")
-        .annotate(total=Sum("failures_since_start"))
-        .filter(total__gte=settings.AXES_FAILURE_LIMIT)
-    )
-    return {row["username"] for row in rows}

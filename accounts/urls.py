@@ -25,6 +25,25 @@ urlpatterns += [
     path("users/<str:username>/unlock/", views_users.user_unlock, name="user_unlock"),
 ]
 
+# The second step of the login (accounts/views_two_factor.py).
+from . import views_two_factor  # noqa: E402
+
+urlpatterns += [
+    path("two-factor/", views_two_factor.overview, name="two_factor"),
+    path("two-factor/enrol/", views_two_factor.enrol, name="two_factor_enrol"),
+    path("two-factor/verify/", views_two_factor.verify, name="two_factor_verify"),
+    path(
+        "two-factor/backup-codes/",
+        views_two_factor.renew_backup_codes,
+        name="two_factor_backup_codes",
+    ),
+    path(
+        "users/<str:username>/two-factor/reset/",
+        views_users.user_reset_two_factor,
+        name="user_reset_two_factor",
+    ),
+]
+
 # The user's own profile page (accounts/views_profile.py).
 from . import views_profile  # noqa: E402
 

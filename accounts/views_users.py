@@ -6,7 +6,6 @@ did not exist. Field workers get 403 on every page. Changes go through accounts.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -19,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import services, two_factor
 from .forms import UserCreateForm, UserEditForm, UserFilterForm, UserPasswordForm
 from .models import User
 
@@ -49,8 +48,6 @@ def user_list(request):
     users = form.filter(users).order_by("username")
     paginator = Paginator(users, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     locked = services.locked_out_usernames([user.username for user in page.object_list])
     return render(
         request,
@@ -59,7 +56,6 @@ def user_list(request):
             "form": form,
             "page": page,
             "paginator": paginator,
-            "query": query.urlencode(),
             "locked": locked,
         },
     )
@@ -100,15 +96,16 @@ def user_create(request):
 @require_GET
 def user_detail(request, username: str):
     target = get_user_for_manager(request.user, username)
-    failures = services.recent_login_failures(target.username)
     return render(
         request,
         "accounts/users/user_detail.html",
         {
             "target": target,
-            "failures": failures,
-            "locked": failures >= settings.AXES_FAILURE_LIMIT,
+            "failures": services.recent_login_failures(target.username),
+            "locked": bool(services.locked_out_usernames([target.username])),
             "is_self": target.pk == request.user.pk,
+            "two_factor": two_factor.status(target),
+            "may_reset_two_factor": two_factor.may_reset(request.user, target),
         },
     )
 
@@ -199,6 +196,24 @@ def user_unlock(request, username: str):
     messages.success(
         request,
         _("Failed logins of %(username)s cleared: they may try again.")
+        % {"username": target.username},
+    )
+    return redirect("user_detail", username=target.username)
+
+
+@login_required
+@require_POST
+def user_reset_two_factor(request, username: str):
+    """The country coordinator removes a user's phone and backup codes (a lost phone)."""
+    target = get_user_for_manager(request.user, username)
+    if not two_factor.may_reset(request.user, target):
+        raise PermissionDenied
+    two_factor.reset(request.user, target, request=request)
+    messages.success(
+        request,
+        _(
+            "Two-step login of %(username)s reset: they set up their phone again at their next login."
+        )
         % {"username": target.username},
     )
     return redirect("user_detail", username=target.username)

@@ -19,17 +19,19 @@ class Action(models.TextChoices):
     REPORT_DOWNLOAD = "report_download", _("Downloaded a report")
     REFERRAL = "referral", _("Referral")
     LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    TWO_FACTOR = "two_factor", _("Two-step login")
     USER_CHANGE = "user_change", _("Changed a user account")
 
 
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuditEventQuerySet:
-        """Country coordinators see all; county coordinators their county's records."""
-        if user.is_country_coordinator:
-            return self
-        if user.is_county_coordinator:
-            return self.filter(county_id=user.county_id)
-        return self.none()
+        """Country coordinators see all; county coordinators their county's records
+        (accounts.scope.county_scope, reached through the user: audit sits below accounts)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return user.county_scope.filter(self)
 
     def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")

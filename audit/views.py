@@ -79,10 +79,8 @@ def audit_list(request):
     page = paginator.get_page(request.GET.get("page"))
     for event in page.object_list:
         event.detail_pairs = detail_pairs(event.details)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "audit/audit_list.html",
-        {"filter": filterset, "page": page, "paginator": paginator, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "paginator": paginator},
     )

@@ -22,7 +22,7 @@ from pathlib import Path
 
 BASE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE))
-DB_NAME = "primero_import_bench"
+DB_NAME = os.environ.get("BENCH_DB", "primero_import_bench")  # one per engineer when shared
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from cases import reasons
-from cases.forms_edit import FIELD_LISTS, field_label
+from cases.labels import display, field_label
 from cases.models import Child
 from lookups import registry
-from registration.countries import STATELESS
 
 # Bookkeeping columns: not answers, not shown as changes.
 HIDDEN = [
@@ -48,72 +47,23 @@ class Entry:
     subject: str = "case"
 
 
-def _m2m_codes(value) -> list[str]:
-    """simple-history gives m2m values as rows of the through table."""
-    codes = []
-    for row in value or []:
-        if isinstance(row, dict):
-            codes.append(row.get("protectionconcern"))
-        else:
-            codes.append(row)
-    return sorted(str(c) for c in codes if c)
-
-
-def display(code: str, value: Any) -> str:
-    """An answer as shown to people: labels of codes in the active language."""
-    if code == "protection_concerns":
-        value = _m2m_codes(value)
-    if value in (None, "", []):
-        return "—"
-    if code == "accompanying_adults":
-        return "; ".join(
-            f"{a.get('first_name', '')} {a.get('last_name', '')} "
-            f"({registry.label('relationship', a.get('relationship'))})"
-            for a in value
-        )
-    if code in ("assigned_to", "created_by", "updated_by"):
-        from accounts.models import User
-
-        user = User.objects.filter(pk=value).first()
-        return (user.get_full_name() or user.username) if user else str(value)
-    if code in ("caregiver", "household"):
-        from cases.models import Caregiver, Household
-
-        model = Caregiver if code == "caregiver" else Household
-        obj = model.objects.filter(pk=value).first()
-        return str(obj) if obj else str(value)
-    if code in ("nationality", "destination_country"):
-        return _("Stateless") if value == STATELESS else (countries.name(value) or value)
-    if code == "closure_reason":
-        return registry.label("closure_reason", str(value))
-    if code in FIELD_LISTS:
-        list_name = FIELD_LISTS[code]
-        if isinstance(value, list | tuple):
-            return ", ".join(registry.label(list_name, v) for v in value)
-        return registry.label(list_name, str(getattr(value, "pk", value)))
-    if value is True:
-        return _("Yes")
-    if value is False:
-        return _("No")
-    if isinstance(value, dt.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if code in ("status", "workflow_stage"):
-        return str(dict(Child._meta.get_field(code).choices).get(value, value))
-    return str(value)
-
-
-def _label(code: str) -> str:
-    if code.endswith("_id"):
-        code = code[:-3]
-    return field_label(code)
-
-
 def diff(newer, older) -> list[Change]:
     delta = newer.diff_against(older, excluded_fields=HIDDEN, foreign_keys_are_objs=False)
     return [
-        Change(c.field, _label(c.field), display(c.field, c.old), display(c.field, c.new))
+        Change(c.field, field_label(c.field), display(c.field, c.old), display(c.field, c.new))
         for c in delta.changes
     ]
+
+
+# Apps above cases add the changes of their own records of a case (referrals: its
+# referrals) from their AppConfig.ready(), so that cases imports none of them.
+HistorySource = Callable[[Child], list[Entry]]
+_SOURCES: list[HistorySource] = []
+
+
+def add_history_source(source: HistorySource) -> None:
+    if source not in _SOURCES:
+        _SOURCES.append(source)
 
 
 def case_history(child: Child) -> list[Entry]:
@@ -136,75 +86,10 @@ def case_history(child: Child) -> list[Entry]:
             entry.changes = diff(rec, previous)
         entries.append(entry)
         previous = rec
-    entries.extend(referral_history(child))
+    for source in _SOURCES:
+        entries.extend(source(child))
     # Newest first; at the same instant the later-written row first.
     entries.sort(key=lambda e: e.at, reverse=True)
-    return entries
-
-
-# Referral columns that are bookkeeping, not something that happened.
-_REFERRAL_HIDDEN = ["updated_at", "updated_by", "created_at", "created_by", "child", "code"]
-_REFERRAL_LISTS = {"status": "referral_status", "service_type": "service_type"}
-
-
-def _referral_value(code: str, value: Any) -> str:
-    if value in (None, ""):
-        return "—"
-    if code in _REFERRAL_LISTS:
-        return registry.label(_REFERRAL_LISTS[code], str(value))
-    if code == "provider":
-        from referrals.models import ServiceProvider
-
-        provider = ServiceProvider.objects.filter(pk=value).first()
-        return provider.name if provider else str(value)
-    if isinstance(value, dt.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
-def referral_history(child: Child) -> list[Entry]:
-    """The saved versions of the child's referrals, as entries of the case history."""
-    from referrals.models import Referral
-
-    records = list(
-        Referral.history.filter(child_id=child.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    entries = []
-    previous = None
-    for rec in records:
-        user = rec.history_user
-        service = registry.label("service_type", rec.service_type)
-        if rec.history_type == "+":
-            reason = _("referral %(code)s created (%(service)s)")
-        elif rec.history_type == "-":
-            reason = _("referral %(code)s deleted (%(service)s)")
-        else:
-            reason = _("referral %(code)s changed (%(service)s)")
-        entry = Entry(
-            at=rec.history_date,
-            who=(user.get_full_name() or user.username) if user else _("system"),
-            kind=rec.history_type,
-            reason=reason % {"code": rec.code, "service": service},
-            version=None,
-            subject="referral",
-        )
-        if previous is not None and previous.id == rec.id and rec.history_type == "~":
-            delta = rec.diff_against(
-                previous, excluded_fields=_REFERRAL_HIDDEN, foreign_keys_are_objs=False
-            )
-            entry.changes = [
-                Change(
-                    c.field,
-                    str(Referral._meta.get_field(c.field).verbose_name).capitalize(),
-                    _referral_value(c.field, c.old),
-                    _referral_value(c.field, c.new),
-                )
-                for c in delta.changes
-            ]
-        entries.append(entry)
-        previous = rec
     return entries
 
 

@@ -60,9 +60,9 @@ def decode(stored: str | None) -> tuple[str, dict[str, str]]:
 
 
 def _field_labels(fields: str) -> str:
-    from cases.history import _label
+    from cases.labels import field_label
 
-    return ", ".join(_label(f) for f in fields.split(",") if f)
+    return ", ".join(field_label(f) for f in fields.split(",") if f)
 
 
 def describe(stored: str | None) -> str:

@@ -10,6 +10,7 @@ or assign.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -18,11 +19,15 @@ from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from accounts.models import Role
 from accounts.preferences import EmailKind
+from accounts.scope import county_scope
 from cases.models import Child, ClosureRequest, ClosureStatus, FollowUp, Notification, Transfer
 from cases.services import caseload
+
+log = logging.getLogger(__name__)
 
 # A follow-up counts as "to do" from this many days before its date.
 DUE_SOON_DAYS = 7
@@ -33,14 +38,10 @@ LATE_TRANSFER_DAYS = 7
 
 
 def county_cases(user, county: str | None = None) -> QuerySet[Child]:
-    """The cases a coordinator coordinates: their county's, every county's for the country
-    coordinator (optionally one county), none for a field worker."""
-    qs = Child.objects.cases()
-    if user.is_country_coordinator:
-        return qs.filter(current_county_id=county) if county else qs
-    if user.is_county_coordinator:
-        return qs.filter(current_county_id=user.county_id)
-    return qs.none()
+    """The cases a coordinator coordinates (accounts.scope.county_scope): their county's,
+    every county's for the country coordinator (optionally one county), none otherwise."""
+    qs = county_scope(user).filter(Child.objects.cases(), "current_county_id")
+    return qs.filter(current_county_id=county) if county else qs
 
 
 # Field workers --------------------------------------------------------------------------
@@ -281,19 +282,42 @@ def _cache_key(user_id: int) -> str:
     return f"todo-count:{user_id}"
 
 
+# The cache is Redis when one is configured: a Redis that does not answer must cost a
+# page its cached count, never the page itself (nor a request that already committed).
+_CACHE_ERRORS = (ConnectionError, TimeoutError, OSError, RedisError)
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except _CACHE_ERRORS:
+        log.warning("to-do count cache unavailable", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: int) -> None:
+    try:
+        cache.set(key, value, settings.TODO_COUNT_SECONDS)
+    except _CACHE_ERRORS:
+        log.warning("to-do count cache unavailable", exc_info=True)
+
+
 def cached_count_for(user) -> int:
     """count_for, kept briefly: it runs on every page."""
     key = _cache_key(user.pk)
-    value = cache.get(key)
+    value = _cache_get(key)
     if value is None:
         value = count_for(user)
-        cache.set(key, value, settings.TODO_COUNT_SECONDS)
+        _cache_set(key, value)
     return value
 
 
 def forget_counts(user_ids: Iterable[int]) -> None:
     """Something changed for these users: their next page counts again."""
-    cache.delete_many([_cache_key(pk) for pk in set(user_ids) if pk])
+    try:
+        cache.delete_many([_cache_key(pk) for pk in set(user_ids) if pk])
+    except _CACHE_ERRORS:
+        log.warning("to-do count cache unavailable", exc_info=True)
 
 
 @dataclass
@@ -321,5 +345,5 @@ def home_blocks(user, today: dt.date | None = None) -> list[Block]:
         blocks.append(Block(section, count, first))
         if section.counted:
             total += _count(section, user, today) if section.key == "follow-ups" else count
-    cache.set(_cache_key(user.pk), total, settings.TODO_COUNT_SECONDS)
+    _cache_set(_cache_key(user.pk), total)
     return blocks

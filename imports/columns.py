@@ -1,7 +1,8 @@
 """The columns of the three files of shared/spec/import_format.md.
 
 One table drives the reader, the validation, the export and the downloadable template,
-so that an export is always a valid import.
+so that an export is always a valid import. The question columns come from the question
+catalogue (questions/): type, list, length, description and whether the header needs them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from questions import QUESTIONS, Question
+from questions.rules import AGE_GROUPS  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,35 @@ CAREGIVERS = "caregivers"
 REFERRALS = "referrals"
 FILES = (CHILDREN, CAREGIVERS, REFERRALS)
 
+# The column kind of each kind of question.
+_KIND = {
+    "date": "date",
+    "line": "text",
+    "text": "text",
+    "choice": "code",
+    "multi": "multi",
+    "yesno": "yesno",
+    "country": "country",
+    "nationality": "nationality",
+    "phone": "phone",
+}
+
+
+def _from_question(q: Question, name: str | None = None, *, required: bool | None = None):
+    """A column of a question of the catalogue: its type, list, length and description;
+    required in the header when the form requires it (and it has no default)."""
+    if required is None:
+        required = q.required and not q.default
+    return _c(
+        name or q.code,
+        _KIND[q.kind],
+        q.import_help or q.label,
+        q.lookup,
+        q.max_length,
+        required,
+    )
+
+
 CHILD_COLUMNS: tuple[Column, ...] = (
     _c(
         "record_ref",
@@ -46,127 +79,9 @@ CHILD_COLUMNS: tuple[Column, ...] = (
         max_length=100,
     ),
     _c("caregiver_ref", "ref", _("A caregiver_ref of the caregivers file"), max_length=100),
-    # A. Interview and consent
-    _c("registration_date", "date", _("Date of the interview"), required=True),
-    _c(
-        "registration_county",
-        "code",
-        _("County where the interview takes place"),
-        "county",
-        required=True,
-    ),
-    _c(
-        "registration_place",
-        "code",
-        _("Place of the interview"),
-        "registration_place",
-        required=True,
-    ),
-    _c(
-        "entry_point",
-        "code",
-        _("Border crossing point of entry into Romania"),
-        "entry_point",
-        required=True,
-    ),
-    _c("entry_date", "date", _("Date of entry into Romania"), required=True),
-    _c("consent_registration", "yesno", _("Agrees to registration (GDPR)"), required=True),
-    _c("consent_given_by", "code", _("Who gave consent"), "consent_given_by", required=True),
-    _c(
-        "consent_share_providers",
-        "yesno",
-        _("Agrees that data needed for referral is shared with service providers"),
-        required=True,
-    ),
-    _c("interpreter_used", "yesno", _("An interpreter was used"), required=True),
-    _c("interpreter_language", "code", _("Language of interpretation"), "language"),
-    # B. The child
-    _c("first_name", "text", _("First name (Latin script)"), max_length=100, required=True),
-    _c("last_name", "text", _("Last name (Latin script)"), max_length=100, required=True),
-    _c("name_native", "text", _("Full name as written in the child's documents"), max_length=200),
-    _c("sex", "code", _("Sex"), "sex", required=True),
-    _c("date_of_birth", "date", _("Date of birth"), required=True),
-    _c("date_of_birth_estimated", "yesno", _("The date of birth is estimated"), required=True),
-    _c(
-        "nationality",
-        "nationality",
-        _("Nationality: ISO 3166-1 alpha-2 code or stateless (default UA)"),
-    ),
-    _c("id_document_type", "code", _("Identity document"), "id_document", required=True),
-    _c("id_document_number", "text", _("Document number"), max_length=50),
-    _c("languages", "multi", _("Languages the child speaks"), "language", required=True),
-    _c("education_status", "code", _("Education"), "education_status", required=True),
-    _c("has_disability", "code", _("The child has a disability"), "yes_no_unknown", required=True),
-    _c("disability_details", "text", _("Kind of disability and support needed")),
-    _c("medical_needs", "text", _("Medical needs or chronic conditions")),
-    # C. Care arrangement (the caregiver's own columns are in the caregivers file)
-    _c(
-        "care_arrangement",
-        "code",
-        _("With whom the child travels/lives"),
-        "care_arrangement",
-        required=True,
-    ),
-    _c(
-        "uasc_status",
-        "code",
-        _("Accompanied, separated or unaccompanied"),
-        "uasc_status",
-        required=True,
-    ),
-    _c(
-        "caregiver_relationship", "code", _("Caregiver's relationship to the child"), "relationship"
-    ),
-    _c("caregiver_is_legal_guardian", "yesno", _("The caregiver is the child's legal guardian")),
-    _c(
-        "caregiver_ability_to_care",
-        "code",
-        _("The caregiver is able to care for the child"),
-        "ability_to_care",
-    ),
-    # D. Family
-    _c(
-        "family_in_ukraine",
-        "code",
-        _("Close family members remain in Ukraine"),
-        "yes_no_unknown",
-        required=True,
-    ),
-    _c(
-        "tracing_requested",
-        "yesno",
-        _("The family asks for help to trace separated family members"),
-        required=True,
-    ),
-    # E. Location and movement
-    _c(
-        "current_county",
-        "code",
-        _("County where the child is staying now"),
-        "county",
-        required=True,
-    ),
-    _c("current_locality", "text", _("Town or commune"), max_length=100, required=True),
-    _c("current_address", "text", _("Address")),
-    _c("accommodation_type", "code", _("Type of accommodation"), "accommodation", required=True),
-    _c("planned_stay", "code", _("Intention"), "planned_stay", required=True),
-    _c(
-        "destination_country",
-        "country",
-        _("Country of destination (ISO 3166-1 alpha-2), when in transit"),
-    ),
-    _c("planned_departure_date", "date", _("Planned date of departure")),
-    _c("contact_phone", "phone", _("Phone number of the household"), max_length=20),
-    # F. Protection concerns, needs and risk
-    _c("protection_concerns", "multi", _("Protection concerns identified"), "protection_concern"),
-    _c("concern_source", "code", _("How the concerns came to light"), "concern_source"),
-    _c("concern_details", "text", _("Description of the concerns")),
-    _c("immediate_needs", "multi", _("Immediate needs"), "need"),
-    _c("risk_level", "code", _("Risk level"), "risk_level", required=True),
-    _c("risk_justification", "text", _("Why this risk level")),
-    _c("services_needed", "multi", _("Services the child should be referred to"), "service_type"),
-    _c("urgent_action_taken", "text", _("Urgent action already taken")),
-    _c("interviewer_notes", "text", _("Observations of the interviewer")),
+    # Sections A-F of registration.md (the caregiver's own answers are in the caregivers
+    # file; the groups 36-37 are not imported).
+    *(_from_question(q) for q in QUESTIONS if q.in_children_file),
     # Statistics and case status
     _c(
         "age_group",
@@ -187,15 +102,16 @@ CAREGIVER_COLUMNS: tuple[Column, ...] = (
         max_length=100,
         required=True,
     ),
-    _c("first_name", "text", _("Caregiver's first name"), max_length=100, required=True),
-    _c("last_name", "text", _("Caregiver's last name"), max_length=100, required=True),
-    _c("sex", "code", _("Caregiver's sex"), "sex", required=True),
-    _c("date_of_birth", "date", _("Caregiver's date of birth (18 or older)")),
-    _c(
-        "id_document_type", "code", _("Caregiver's identity document"), "id_document", required=True
+    # The caregiver questions kept on the caregiver, named as its attributes; required
+    # when the form requires them (a caregiver row is a caregiver who is there).
+    *(
+        _from_question(q, q.caregiver_attr, required=q.required_when)
+        for q in QUESTIONS
+        if q.caregiver_attr
     ),
-    _c("phone", "phone", _("Caregiver's phone number"), max_length=20),
 )
+# Caregivers file column -> question code.
+CAREGIVER_QUESTIONS = {q.caregiver_attr: q.code for q in QUESTIONS if q.caregiver_attr}
 
 REFERRAL_COLUMNS: tuple[Column, ...] = (
     _c("record_ref", "ref", _("The child's record_ref"), max_length=100, required=True),
@@ -231,5 +147,3 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 BY_NAME: dict[str, dict[str, Column]] = {
     f: {c.name: c for c in cols} for f, cols in COLUMNS.items()
 }
-
-AGE_GROUPS = ("0-5", "6-13", "14-17")

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from cases.answers import answer
 from cases.models import Caregiver, Child
 from lookups import registry
+from questions import BY_CODE
 from referrals.models import Referral
 
 from .columns import (
@@ -31,7 +33,6 @@ from .columns import (
     REFERRAL_COLUMNS,
     REFERRALS,
 )
-from .services import FK_FIELDS
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -60,6 +61,8 @@ def _ref(obj, field: str) -> str:
 
 
 def child_row(child: Child) -> list[str]:
+    """The children.csv row: the answers as the case stores them (cases.answers, one
+    column per question of the catalogue), the references, then the case's status."""
     row = []
     for column in CHILD_COLUMNS:
         name = column.name
@@ -69,10 +72,8 @@ def child_row(child: Child) -> list[str]:
             value = _ref(child.household, "household_ref")
         elif name == "caregiver_ref":
             value = _ref(child.caregiver, "caregiver_ref")
-        elif name == "protection_concerns":
-            value = sorted(c.pk for c in child.protection_concerns.all())
-        elif name in FK_FIELDS:
-            value = getattr(child, f"{name}_id")
+        elif name in BY_CODE:
+            value = answer(child, name)
         else:
             value = getattr(child, name)
         row.append(cell(value))

@@ -12,6 +12,9 @@ from dataclasses import asdict, dataclass, field
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from questions import messages as question_messages
+
+# The file's own messages; the rules of the questions have theirs in questions.messages.
 MESSAGES = {
     # Files
     "too_big": _("The file is larger than %(limit)s bytes: split it or ask an administrator."),
@@ -25,7 +28,6 @@ MESSAGES = {
     "missing_column": _("Required column missing from the header."),
     "extra_cells": _("The row has more cells than the header."),
     # Cells
-    "required": _("Required."),
     "formula": _(
         "Looks like a spreadsheet formula (starts with =, +, - or @). If it is text, "
         "start it with an apostrophe (')."
@@ -38,23 +40,8 @@ MESSAGES = {
     "repeated_code": _("A code is repeated."),
     "bad_country": _("Not an ISO 3166-1 alpha-2 country code."),
     "bad_nationality": _("Not an ISO 3166-1 alpha-2 country code or stateless."),
-    "bad_phone": _("Not a phone number (digits, optionally starting with + and the country code)."),
-    "in_future": _("In the future."),
-    "before_war": _("Before 2022-02-24."),
-    "after_registration": _("After the registration date."),
     "before_registration": _("Before the registration date (%(date)s)."),
     "before_referral": _("Before the referral date."),
-    "adult": _(
-        "The child is %(age)s years old on the registration date: only children under 18 are registered."
-    ),
-    "caregiver_minor": _("The caregiver is under 18."),
-    "need_condition": _("Required when %(condition)s."),
-    "need_risk_justification": _(
-        "Required when the risk level is high or differs from the suggested level (%(suggested)s)."
-    ),
-    "only_when": _("Must be empty unless %(condition)s."),
-    "uasc_mismatch": _("Does not fit the care arrangement %(care)s (expected %(expected)s)."),
-    "destination_ro_ua": _("The country of destination cannot be RO or UA."),
     "age_group_mismatch": _("Does not match the date of birth (age group %(expected)s)."),
     "anonymous_not_empty": _("Must be empty without consent to registration (anonymous record)."),
     "duplicate_ref": _("Duplicate: already on line %(line)s."),
@@ -82,6 +69,9 @@ class ImportIssue:
 
     @property
     def message(self) -> str:
+        if self.code in question_messages.MESSAGES:
+            # A rule of the question catalogue: its one message, as in the forms.
+            return question_messages.render(self.code, self.params)
         text = str(MESSAGES[self.code])
         if not self.params:
             return text

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import county_scope
 from cases.codes import new_code
 
 
@@ -29,13 +29,7 @@ class JobStatus(models.TextChoices):
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user) -> ImportJobQuerySet:
         """Country coordinators see every job; county coordinators their county's."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if user.is_country_coordinator:
-            return self
-        if user.is_county_coordinator:
-            return self.filter(Q(county_id=user.county_id))
-        return self.none()
+        return county_scope(user).filter(self)
 
 
 class ImportJob(models.Model):

@@ -26,6 +26,7 @@ from audit.models import Action, AuditEvent
 from cases import rules
 from cases.models import Caregiver, CaseStatus, Child, Household, WorkflowStage
 from cases.names import name_key
+from questions import CAREGIVER_ATTRS
 from referrals.models import Referral
 from registration.services import (
     ANONYMOUS_FIELDS,
@@ -48,7 +49,7 @@ FK_FIELDS = {"registration_county", "current_county", "entry_point"}
 # Columns of children.csv that are not Child fields, or that are derived on save.
 NOT_STORED = {"record_ref", "household_ref", "caregiver_ref", "protection_concerns", "age_group"}
 STATUS_FIELDS = ("status", "closed_on", "closure_reason")
-CAREGIVER_FIELDS = ("first_name", "last_name", "sex", "date_of_birth", "id_document_type", "phone")
+CAREGIVER_FIELDS = tuple(CAREGIVER_ATTRS.values())
 REFERRAL_FIELDS = ("provider_id", "status", "closed_on")
 
 Progress = Callable[[int, int], None]
@@ -362,17 +363,9 @@ def _bulk_set_concerns(concerns_of: list[tuple[Child, list[str]]], user) -> None
         ],
         batch_size=CHUNK,
     )
-    if links and links[0].pk is None:
-        links = list(through.objects.filter(child_id__in=[c.pk for c, _ in concerns_of]))
     history = Child.history.bulk_history_create(
         [child for child, _ in concerns_of], batch_size=CHUNK, update=True, default_user=user
     )
-    if history and history[0].pk is None:
-        history = list(
-            Child.history.filter(id__in=[c.pk for c, _ in concerns_of], history_type="~").order_by(
-                "history_id"
-            )
-        )
     history_of = {h.id: h for h in history}
     m2m_history = apps.get_model("cases", "HistoricalChild_protection_concerns")
     m2m_history.objects.bulk_create(
@@ -441,14 +434,6 @@ def bulk_new_children(pending: list[tuple], user, request=None) -> list[Child]:
         if concerns:
             concerns_of.append((child, concerns))
     _bulk_create_with_history(children, Child, user)
-    if children and children[0].pk is None:  # backends that do not return primary keys
-        ids = dict(
-            Child.objects.filter(record_ref__in=[c.record_ref for c in children]).values_list(
-                "record_ref", "pk"
-            )
-        )
-        for child in children:
-            child.pk = ids[child.record_ref]
     if concerns_of:
         _bulk_set_concerns(concerns_of, user)
     _bulk_audit_created(children, user, client_ip(request))
@@ -496,11 +481,11 @@ class _Applier:
         found: dict[str, Caregiver] = {}
         for i in range(0, len(refs), CHUNK):
             chunk = refs[i : i + CHUNK]
-            for cg in Caregiver.objects.filter(
+            for stored in Caregiver.objects.filter(
                 Q(caregiver_ref__in=chunk) | Q(caregiver_ref="", code__in=chunk)
             ):
-                found.setdefault(cg.caregiver_ref or cg.code, cg)
-        new = []
+                found.setdefault(stored.caregiver_ref or stored.code, stored)
+        new: list[Caregiver] = []
         for ref, d in rows.items():
             values = {
                 f: d.get(f) if d.get(f) is not None else ("" if f in ("phone",) else None)
@@ -525,14 +510,6 @@ class _Applier:
             self.caregivers[ref] = cg
         if self.write and new:
             _bulk_create_with_history(new, Caregiver, self.user)
-            if new[0].pk is None:  # backends that do not return primary keys
-                by_ref = dict(
-                    Caregiver.objects.filter(
-                        caregiver_ref__in=[c.caregiver_ref for c in new]
-                    ).values_list("caregiver_ref", "pk")
-                )
-                for cg in new:
-                    cg.pk = by_ref[cg.caregiver_ref]
 
     def do_households(self) -> None:
         refs = sorted(
@@ -548,14 +525,6 @@ class _Applier:
         if self.write and missing:
             unique_codes(missing, Household)
             Household.objects.bulk_create(missing, batch_size=CHUNK)
-            if missing[0].pk is None:
-                by_ref = dict(
-                    Household.objects.filter(
-                        household_ref__in=[h.household_ref for h in missing]
-                    ).values_list("household_ref", "pk")
-                )
-                for hh in missing:
-                    hh.pk = by_ref[hh.household_ref]
         for hh in missing:
             self.households[hh.household_ref] = hh
 
@@ -587,10 +556,10 @@ class _Applier:
             for ref in chunk:
                 d = rows[ref]
                 caregiver = (
-                    self.caregivers.get(d.get("caregiver_ref")) if d.get("caregiver_ref") else None
+                    self.caregivers.get(d["caregiver_ref"]) if d.get("caregiver_ref") else None
                 )
                 household = (
-                    self.households.get(d.get("household_ref")) if d.get("household_ref") else None
+                    self.households.get(d["household_ref"]) if d.get("household_ref") else None
                 )
                 child = stored.get(ref)
                 if child is None:
@@ -618,8 +587,9 @@ class _Applier:
                     counts.unchanged += 1
                     self.child_ids[ref] = child.pk
             if pending:
-                for child in bulk_new_children(pending, self.user, self.request):
-                    self.child_ids[child.record_ref] = child.pk
+                created = bulk_new_children(pending, self.user, self.request)
+                for (ref, *_), child in zip(pending, created, strict=True):
+                    self.child_ids[ref] = child.pk
                 pending = []
             self.progress(min(i + CHUNK, total), total)
 
@@ -669,7 +639,8 @@ class _Applier:
                 "status": d["status"],
                 "closed_on": d.get("closed_on"),
             }
-            referral = by_id.get(d.get("_referral_id"))
+            referral_id = d.get("_referral_id")
+            referral = by_id.get(referral_id) if referral_id is not None else None
             if referral is not None:
                 # A stored referral named by its code: the row may move its date or service.
                 values["service_type"] = d["service_type"]
@@ -682,6 +653,8 @@ class _Applier:
             if referral is None:
                 counts.new += 1
                 if self.write:
+                    # Written above or stored: when writing, every row's child has an id.
+                    assert child_id is not None
                     new.append(
                         Referral(
                             child_id=child_id,

@@ -17,62 +17,45 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from cases import rules
+from accounts.scope import county_scope
 from lookups import registry
-from registration.phones import InvalidPhone, normalise_phone
-from registration.services import ANONYMOUS_FIELDS
+from questions import ANONYMOUS_FIELDS, BY_CODE, QUESTIONS, Context, check
+from questions import rules as question_rules
+from questions.catalogue import HAS_CAREGIVER
+from questions.countries import is_country, is_nationality
+from questions.phones import InvalidPhone, normalise_phone
 
-from .columns import AGE_GROUPS, BY_NAME, CAREGIVERS, CHILDREN, REFERRALS, Column
-from .countries import ISO_COUNTRIES
+from .columns import (
+    AGE_GROUPS,
+    BY_NAME,
+    CAREGIVER_QUESTIONS,
+    CAREGIVERS,
+    CHILDREN,
+    REFERRALS,
+    Column,
+)
 from .messages import ImportIssue
 from .reading import Table
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 PHONE_LIKE = re.compile(r"\+[\d\s]+")
 FORMULA_START = ("=", "+", "-", "@")
-STATELESS = "stateless"
 
 # Columns an anonymous row may fill (the consent rule of registration.md).
 ANONYMOUS_COLUMNS = ANONYMOUS_FIELDS | {"record_ref", "consent_registration", "age_group"}
-REQUIRED_ANONYMOUS = (
-    "registration_date",
-    "registration_county",
-    "registration_place",
-    "entry_point",
-    "entry_date",
-    "sex",
-    "uasc_status",
-    "has_disability",
-    "current_county",
-    "accommodation_type",
-    "planned_stay",
-    "risk_level",
-    "age_group",
-)
-REQUIRED_WITH_CONSENT = tuple(
-    c.name
-    for c in BY_NAME[CHILDREN].values()
-    if c.header_required and c.name not in ("record_ref", "consent_registration")
-)
-CAREGIVER_LINKED = (
-    "caregiver_relationship",
-    "caregiver_is_legal_guardian",
-    "caregiver_ability_to_care",
-)
+# The questions of children.csv, checked by the catalogue.
+CHILD_QUESTIONS = frozenset(c for c in BY_NAME[CHILDREN] if c in BY_CODE)
+ANONYMOUS_QUESTIONS = CHILD_QUESTIONS & (ANONYMOUS_FIELDS | {"consent_registration"})
+CAREGIVER_DOB = "caregiver_date_of_birth"
 CLOSED_REFERRAL_STATUSES = {"declined", "completed"}
-# Conditional answers kept on the child record itself (see tolerate_stored_gaps).
-STORED_ANSWERS = {
-    "interpreter_language",
-    "id_document_number",
-    "disability_details",
-    "destination_country",
-    "planned_departure_date",
-    "concern_source",
-    "concern_details",
-    "risk_justification",
-    "closed_on",
-    "closure_reason",
-}
+# Conditional answers kept on the child record itself (see tolerate_stored_gaps): the
+# catalogue's conditional questions of children.csv and the answers its consent-only rules
+# ask for (the risk justification), and the closure.
+STORED_ANSWERS = (
+    {q.code for q in QUESTIONS if q.in_children_file and q.when is not None}
+    | {q.code for q in QUESTIONS if any(rule.consent_only for rule in q.rules)}
+    | {"closed_on", "closure_reason"}
+)
 
 
 @dataclass
@@ -129,11 +112,10 @@ class Scope:
 
     @classmethod
     def for_user(cls, user) -> Scope:
-        if user.is_country_coordinator:
-            return cls(None)
-        if user.is_county_coordinator:
-            return cls(user.county_id)
-        raise PermissionError("Only coordinators import.")
+        scope = county_scope(user)
+        if scope.empty:
+            raise PermissionError("Only coordinators import.")
+        return cls(None if scope.everywhere else scope.county)
 
     def allows(self, county: str | None) -> bool:
         return self.county is None or county == self.county
@@ -229,12 +211,12 @@ def parse_cell(column: Column, raw: str, row: _Row) -> Any:
             return None
         return codes or None
     if kind == "country":
-        if raw not in ISO_COUNTRIES:
+        if not is_country(raw):
             row.error(name, raw, "bad_country")
             return None
         return raw
     if kind == "nationality":
-        if raw != STATELESS and raw not in ISO_COUNTRIES:
+        if not is_nationality(raw):
             row.error(name, raw, "bad_nationality")
             return None
         return raw
@@ -264,14 +246,21 @@ class Validator:
         self.scope = scope
         self.existing = existing
         self.today = today or timezone.localdate()
+        self.ctx = Context(self.today)
         self.result = Validated()
+        self.caregiver_questions = [BY_CODE[code] for code in CAREGIVER_QUESTIONS.values()]
+        self.required_caregiver = tuple(
+            c.name for c in BY_NAME[CAREGIVERS].values() if c.header_required
+        )
+        # Caregivers already checked against a child's interview date (once each).
+        self._caregiver_ages_checked: set[str] = set()
 
     # -- helpers ---------------------------------------------------------------------
     def _require(self, row: _Row, d: dict, names, condition: str | None = None) -> None:
         for name in names:
             if d.get(name) is None and name not in row.bad:
                 if condition:
-                    row.error(name, "", "need_condition", condition=condition)
+                    row.error(name, "", "required_when", condition=condition)
                 else:
                     row.error(name, "", "required")
 
@@ -302,13 +291,19 @@ class Validator:
             count += 1
             row = _Row(CAREGIVERS, line, table.header, values, self.result.issues)
             d = _parse_row(row, columns)
-            self._require(
-                row, d, ("caregiver_ref", "first_name", "last_name", "sex", "id_document_type")
-            )
-            self._not_future(row, d, "date_of_birth")
-            dob = d.get("date_of_birth")
-            if dob is not None and rules.age_on(dob, self.today) < 18:
-                row.error("date_of_birth", row.raw["date_of_birth"], "caregiver_minor")
+            self._require(row, d, self.required_caregiver)
+            # The caregiver's own rules (a plausible date of birth); the 18+ rule needs
+            # the interview date, checked with each child the caregiver accompanies.
+            answers = {CAREGIVER_QUESTIONS[k]: v for k, v in d.items() if k in CAREGIVER_QUESTIONS}
+            for issue in check(
+                answers,
+                self.ctx,
+                questions=self.caregiver_questions,
+                wrong={CAREGIVER_QUESTIONS[k] for k in row.bad if k in CAREGIVER_QUESTIONS},
+            ):
+                column = BY_CODE[issue.question].caregiver_attr
+                row.error(column, row.raw.get(column, ""), issue.code, **issue.params)
+                d[column] = None
             ref = d.get("caregiver_ref")
             if ref is not None:
                 if ref in lines:
@@ -324,6 +319,10 @@ class Validator:
         if not self._header_ok(table):
             return
         columns = BY_NAME[CHILDREN]
+        # A column left out of the header (optional ones may be) is not asked.
+        header = set(table.header)
+        self.present = CHILD_QUESTIONS & header
+        self.anonymous_present = ANONYMOUS_QUESTIONS & header
         lines: dict[str, int] = {}
         count = 0
         for line, values in table.rows:
@@ -345,16 +344,10 @@ class Validator:
             self.result.issues.append(ImportIssue(CHILDREN, None, "", "", "no_rows"))
 
     def _child(self, row: _Row, d: dict) -> None:
+        """The file's own rules (references, scope, consent, case status), then the
+        catalogue's rules of every question (questions.check), as in the forms."""
         consent = d.get("consent_registration")
         self._require(row, d, ("record_ref", "consent_registration"))
-        self._not_future(row, d, "registration_date")
-        reg = d.get("registration_date")
-        entry = d.get("entry_date")
-        if entry is not None:
-            if entry < rules.WAR_START:
-                row.error("entry_date", row.raw["entry_date"], "before_war")
-            elif reg is not None and entry > reg:
-                row.error("entry_date", row.raw["entry_date"], "after_registration")
         for county_column in ("registration_county", "current_county"):
             county = d.get(county_column)
             if county is not None and not self.scope.allows(county):
@@ -370,85 +363,74 @@ class Validator:
                     "consent_change",
                     was="no" if existing.anonymous else "yes",
                 )
-        planned = d.get("planned_stay")
-        if planned == "transit":
-            self._require(row, d, ("destination_country",), "planned_stay = transit")
-        elif planned is not None:
-            self._forbid(row, d, ("destination_country",), "planned_stay = transit")
-        if d.get("destination_country") in ("RO", "UA"):
-            row.error("destination_country", row.raw["destination_country"], "destination_ro_ua")
+        if d.get("nationality") is None and "nationality" not in row.bad:
+            d["nationality"] = BY_CODE["nationality"].default
         if consent is False:
             self._anonymous(row, d)
-        elif consent is True:
-            self._with_consent(row, d)
+            present = self.anonymous_present
+        else:
+            present = self.present
+            if consent is True:
+                self._with_consent(row, d)
+        self._check_questions(row, d, present, consented=consent is not False)
+        if consent is False:
+            self._require(row, d, ("age_group",))
+            if d.get("protection_concerns") is None:
+                d["protection_concerns"] = []
+
+    def _check_questions(self, row: _Row, d: dict, present, *, consented: bool) -> None:
+        answers = d
+        caregiver = self.result.caregivers.get(d.get("caregiver_ref") or "")
+        if caregiver is not None and consented:
+            # The caregiver's date of birth is checked on this child's interview date.
+            answers = {**d, CAREGIVER_DOB: caregiver.get("date_of_birth")}
+            present = present | {CAREGIVER_DOB}
+        for issue in check(answers, self.ctx, consented=consented, wrong=row.bad, present=present):
+            if issue.question == CAREGIVER_DOB:
+                self._caregiver_issue(caregiver, issue)
+                continue
+            row.error(issue.question, row.raw.get(issue.question, ""), issue.code, **issue.params)
+            d[issue.question] = None
+
+    def _caregiver_issue(self, caregiver: dict, issue) -> None:
+        """Reported on the caregiver's own line, once (many children may name it)."""
+        ref = caregiver["caregiver_ref"]
+        if ref in self._caregiver_ages_checked:
+            return
+        self._caregiver_ages_checked.add(ref)
+        self.result.issues.append(
+            ImportIssue(
+                CAREGIVERS,
+                caregiver["_line"],
+                "date_of_birth",
+                caregiver["date_of_birth"].isoformat(),
+                issue.code,
+                issue.params,
+            )
+        )
 
     def _anonymous(self, row: _Row, d: dict) -> None:
         for name, raw in row.raw.items():
             if raw != "" and name not in ANONYMOUS_COLUMNS and name not in row.bad:
                 row.error(name, raw, "anonymous_not_empty")
                 d[name] = None
-        self._require(row, d, REQUIRED_ANONYMOUS)
-        if d.get("nationality") is None and "nationality" not in row.bad:
-            d["nationality"] = "UA"
-        if d.get("protection_concerns") is None:
-            d["protection_concerns"] = []
 
     def _with_consent(self, row: _Row, d: dict) -> None:
-        self._require(row, d, REQUIRED_WITH_CONSENT)
-        if d.get("nationality") is None and "nationality" not in row.bad:
-            d["nationality"] = "UA"
         reg = d.get("registration_date")
-        # Interpreter
-        if d.get("interpreter_used") is True:
-            self._require(row, d, ("interpreter_language",), "interpreter_used = yes")
-        elif d.get("interpreter_used") is False:
-            self._forbid(row, d, ("interpreter_language",), "interpreter_used = yes")
-        # Date of birth and age group
-        self._not_future(row, d, "date_of_birth")
         dob = d.get("date_of_birth")
-        if dob is not None and reg is not None:
-            if dob > reg:
-                row.error("date_of_birth", row.raw["date_of_birth"], "after_registration")
-            else:
-                age = rules.age_on(dob, reg)
-                if age >= 18:
-                    row.error("date_of_birth", row.raw["date_of_birth"], "adult", age=age)
-                elif d.get("age_group") is not None and d["age_group"] != rules.age_group(age):
-                    row.error(
-                        "age_group",
-                        row.raw["age_group"],
-                        "age_group_mismatch",
-                        expected=rules.age_group(age),
-                    )
-        # Documents, disability
-        document = d.get("id_document_type")
-        if document is not None and document != "none":
-            self._require(row, d, ("id_document_number",), "id_document_type ≠ none")
-        elif document == "none":
-            self._forbid(row, d, ("id_document_number",), "id_document_type ≠ none")
-        if d.get("has_disability") == "yes":
-            self._require(row, d, ("disability_details",), "has_disability = yes")
-        elif d.get("has_disability") is not None:
-            self._forbid(row, d, ("disability_details",), "has_disability = yes")
-        # Care arrangement and caregiver
-        care, uasc = d.get("care_arrangement"), d.get("uasc_status")
-        if care is not None and uasc is not None:
-            allowed = rules.UASC_FOR_CARE.get(care, set())
-            if uasc not in allowed:
+        if dob is not None and reg is not None and dob <= reg:
+            age = question_rules.age_on(dob, reg)
+            expected = question_rules.age_group(age)
+            if age < question_rules.ADULT_AGE and d.get("age_group") not in (None, expected):
                 row.error(
-                    "uasc_status",
-                    uasc,
-                    "uasc_mismatch",
-                    care=care,
-                    expected=" / ".join(sorted(allowed)),
+                    "age_group", row.raw["age_group"], "age_group_mismatch", expected=expected
                 )
-        if uasc == "unaccompanied":
-            condition = "uasc_status ≠ unaccompanied"
-            self._forbid(row, d, ("caregiver_ref", *CAREGIVER_LINKED), condition)
+        # The caregiver of the file: needed, and known, unless the child is unaccompanied.
+        uasc = d.get("uasc_status")
+        if uasc is not None and not HAS_CAREGIVER.holds(d):
+            self._forbid(row, d, ("caregiver_ref",), HAS_CAREGIVER.text)
         elif uasc is not None:
-            self._require(
-                row, d, ("caregiver_ref", *CAREGIVER_LINKED), "uasc_status ≠ unaccompanied"
-            )
+            self._require(row, d, ("caregiver_ref",), HAS_CAREGIVER.text)
             ref = d.get("caregiver_ref")
             if (
                 ref is not None
@@ -456,42 +438,13 @@ class Validator:
                 and "caregiver_ref" not in row.bad
             ):
                 row.error("caregiver_ref", ref, "unknown_caregiver")
-        # Movement
-        planned = d.get("planned_stay")
-        if planned is not None and planned not in ("transit", "return"):
-            self._forbid(row, d, ("planned_departure_date",), "planned_stay ∈ {transit, return}")
-        # Concerns and risk
-        concerns = d.get("protection_concerns") or []
-        d["protection_concerns"] = concerns
-        if concerns:
-            self._require(
-                row,
-                d,
-                ("concern_source", "concern_details"),
-                gettext_noop("protection_concerns is filled in"),
-            )
-        else:
-            self._forbid(
-                row,
-                d,
-                ("concern_source", "concern_details"),
-                gettext_noop("protection_concerns is filled in"),
-            )
-        risk = d.get("risk_level")
-        if risk is not None and uasc is not None and d.get("has_disability") is not None:
-            suggested = rules.suggested_risk_level(uasc, concerns, d["has_disability"])
-            needed = risk == "high" or risk != suggested
-            if (
-                needed
-                and d.get("risk_justification") is None
-                and "risk_justification" not in row.bad
-            ):
-                row.error("risk_justification", "", "need_risk_justification", suggested=suggested)
+        d["protection_concerns"] = d.get("protection_concerns") or []
         # Case status
         status = d.get("status") or "open"
         d["status"] = status
         if status == "closed":
-            self._require(row, d, ("closed_on", "closure_reason"), "status = closed")
+            condition = gettext_noop("status = closed")
+            self._require(row, d, ("closed_on", "closure_reason"), condition)
             self._not_future(row, d, "closed_on")
             closed_on = d.get("closed_on")
             if closed_on is not None and reg is not None and closed_on < reg:
@@ -500,7 +453,7 @@ class Validator:
                 )
                 d["closed_on"] = None
         else:
-            self._forbid(row, d, ("closed_on", "closure_reason"), "status = closed")
+            self._forbid(row, d, ("closed_on", "closure_reason"), gettext_noop("status = closed"))
 
     def tolerate_stored_gaps(self) -> None:
         """A stored record may lack a conditional answer that the form requires (records
@@ -509,7 +462,7 @@ class Validator:
         record has that answer empty too: the import does not make the record worse."""
         from cases.models import Child
 
-        gap_codes = {"need_condition", "need_risk_justification"}
+        gap_codes = {"required_when", "risk_high_reason", "risk_other_reason"}
         ref_at = {d["_line"]: ref for ref, d in self.result.children.items()}
         candidates = []
         for issue in self.result.issues:

@@ -1,16 +1,44 @@
 """Fast, cached access to lookup codes and their labels in the active language.
 
 Lookups change only through the admin or a migration, so the whole set (a few hundred
-rows) is read once per process and dropped when a row is saved.
+rows) is held by each process and read per row (imports) without a query. Processes
+agree through a version token in the shared cache (Redis when configured, see
+settings.CACHES): saving a lookup drops this process's copy and, once the transaction
+commits, sets a new token; every other process (gunicorn workers, Celery workers)
+compares its token with the shared one at the start of each request and task, and at
+most every CHECK_SECONDS in between, and reloads when they differ. Without a shared
+cache (local memory: one process, the quick start) the token is per process.
 """
 
 from __future__ import annotations
 
-from functools import cache
+import logging
+import time
+import uuid
+from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
+log = logging.getLogger(__name__)
+
 LANGS = ("en", "ro", "uk")
+VERSION_KEY = "lookups:version"
+# A process that serves no request (a long import, a shell) looks again this often.
+CHECK_SECONDS = 5.0
+
+Table = dict[str, dict[str, dict[str, str]]]
+
+
+@dataclass
+class _Copy:
+    table: Table | None = None
+    version: str | None = None
+    checked_at: float = float("-inf")
+
+
+_copy = _Copy()
 
 
 def _lang() -> str:
@@ -18,12 +46,11 @@ def _lang() -> str:
     return lang if lang in LANGS else "en"
 
 
-@cache
-def _table() -> dict[str, dict[str, dict[str, str]]]:
+def _load() -> Table:
     """{list_name: {code: {lang: label}}}, in display order."""
     from .models import Choice, County, EntryPoint, ProtectionConcern
 
-    table: dict[str, dict[str, dict[str, str]]] = {}
+    table: Table = {}
     for c in Choice.objects.order_by("sort_order"):
         table.setdefault(c.list_name, {})[c.code] = {
             lang: getattr(c, f"label_{lang}") or c.label_en for lang in LANGS
@@ -40,8 +67,53 @@ def _table() -> dict[str, dict[str, dict[str, str]]]:
     return table
 
 
+def shared_version() -> str | None:
+    """The token every process compares with; None when the cache cannot be reached."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+        return version
+    except Exception:  # Redis down: serve from the database rather than fail the page
+        log.warning("lookups: the shared cache is unreachable, reading lookups again")
+        return None
+
+
+def _table() -> Table:
+    now = time.monotonic()
+    if _copy.table is not None and now - _copy.checked_at < CHECK_SECONDS:
+        return _copy.table
+    # The token first, then the rows: a change committed in between is read now and
+    # its new token makes the next check read the rows once more, never the reverse.
+    version = shared_version()
+    if _copy.table is None or version is None or version != _copy.version:
+        _copy.table = _load()
+        _copy.version = version
+    _copy.checked_at = now
+    return _copy.table
+
+
+def check_at_next_use(**_kwargs) -> None:
+    """Compare with the shared token at the next lookup (each request and Celery task)."""
+    _copy.checked_at = float("-inf")
+
+
+def _publish_change() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # the other processes catch up at their next successful check
+        log.warning("lookups: the shared cache is unreachable, other processes may lag")
+
+
 def clear_cache() -> None:
-    _table.cache_clear()
+    """A lookup changed: this process reads the rows again at once, the others after the
+    transaction commits (before that they could only read the old rows)."""
+    _copy.table = None
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_publish_change)
+    else:
+        _publish_change()
 
 
 def codes(list_name: str) -> list[str]:

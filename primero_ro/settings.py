@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_filters",
     "django_htmx",
@@ -97,6 +100,7 @@ INSTALLED_APPS = [
     "referrals",
     "reporting",
     "imports",
+    "home",  # composes the apps above (home page, demo data): apps import downwards only
 ]
 
 MIDDLEWARE = [
@@ -109,6 +113,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # accounts: the absolute session lifetime, then the second factor (docs/security.md).
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -151,6 +159,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+
+# The bulk import relies on bulk_create() setting primary keys, which PostgreSQL always
+# does and SQLite from 3.35 (RETURNING); refuse an older SQLite rather than carry a fallback.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import sqlite3
+
+    if sqlite3.sqlite_version_info < (3, 35):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: SQLite {sqlite3.sqlite_version} is too old, 3.35 or newer is needed"
+        )
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 
@@ -184,13 +202,39 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# ...and, however active, this long after the login (accounts.middleware): a session
+# carried from one shift to the next, or stolen, does not last for ever.
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, minimum=60)
 
+# The client's address: REMOTE_ADDR, or, behind this many reverse proxies that each append
+# to X-Forwarded-For, the address the outermost trusted proxy saw (audit.log.client_ip).
+# 0 (the default) reads no header at all: a client can write any header it likes.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Login lockout (django-axes, accounts/lockout.py). A (username, address) pair is locked
+# after AXES_FAILURE_LIMIT failures, so one person's typos behind a border post's router do
+# not lock their colleagues out, and nobody can lock an account from elsewhere; an address
+# is only throttled after LOGIN_ADDRESS_FAILURE_LIMIT failures on any usernames (guessing).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50, minimum=1)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30, minimum=1) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.PairAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "audit.log.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.typed_username"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# A lockout ends AXES_COOLOFF_MINUTES after the failure that caused it, as the lockout page
+# says; more attempts during it do not push the end further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+
+# Two-step login (django-otp, accounts/two_factor.py): required for county and country
+# coordinators and superusers; for field workers when this is on.
+OTP_REQUIRED_FOR_FIELD_WORKERS = env_bool("OTP_REQUIRED_FOR_FIELD_WORKERS", False)
+OTP_TOTP_ISSUER = "Primero RO"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code
+OTP_BACKUP_CODE_COUNT = 10
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
@@ -251,6 +295,27 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "task": "accounts.tasks.clear_expired_sessions",
     "schedule": 24 * 60 * 60,
 }
+
+# Cache: shared by the web and Celery processes when Redis is configured, so that a
+# lookup edited in the admin reaches every process without a restart (lookups/registry.py).
+# CACHE_URL (redis://host:port/db), else the broker's Redis; local memory without either.
+CACHE_URL = env.str("CACHE_URL", default="") or CELERY_BROKER_URL
+if CACHE_URL and CACHE_URL.split("://", 1)[0] not in ("redis", "rediss"):
+    raise ImproperlyConfigured(
+        f"CACHE_URL: expected redis://host:port/db, got {CACHE_URL.split('://', 1)[0]!r}"
+    )
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "primero",
+            # A Redis that does not answer costs a page one second, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # E-mail notifications (issue 12, docs/work-queues.md). EMAIL_URL as django-environ reads
 # it: smtp+tls://user:password@host:587, smtps://..., consolemail:// (print them). The

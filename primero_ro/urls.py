@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from cases.views.home import health, home
+from home.views import health, home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -55,10 +55,6 @@ class ProviderOptions:
     elsewhere: list[ServiceProvider] = field(default_factory=list)
 
     @property
-    def offered_locally(self) -> bool:
-        return bool(self.local)
-
-    @property
     def allowed(self) -> list[ServiceProvider]:
         # Another county's provider only where nobody in the child's county offers it.
         return self.local or self.elsewhere
@@ -75,7 +71,7 @@ def provider_options(child: Child, service_type: str) -> ProviderOptions:
 
 
 def _clean_provider_data(data: dict[str, Any]) -> dict[str, Any]:
-    kind = data.get("kind")
+    kind = data.get("kind") or ""
     if not registry.is_valid("provider_kind", kind):
         raise ValidationError(_("Unknown kind of provider."))
     services = list(dict.fromkeys(data.get("service_types") or []))
@@ -208,7 +204,7 @@ def _audit(user, referral: Referral, event: str, request=None) -> None:
         event=event,
         referral=referral.code,
         service_type=referral.service_type,
-        provider=referral.provider.code if referral.provider_id else None,
+        provider=referral.provider.code if referral.provider is not None else None,
         status=referral.status,
     )
 

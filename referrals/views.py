@@ -49,12 +49,6 @@ def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # ---------------------------------------------------------------- provider directory
 
 
@@ -84,7 +78,6 @@ def provider_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
             "may_manage": may_manage_providers(request.user),
         },
     )
@@ -193,7 +186,6 @@ def referral_list(request):
         {
             "form": form,
             "page": page,
-            "query": _query_without_page(request),
             "total": scoped.count(),
             "pending_count": scoped.filter(status=ReferralStatus.PENDING).count(),
             "overdue_count": scoped.filter(overdue_q).count(),
@@ -220,6 +212,9 @@ def _safe_next(request, default: str) -> str:
 def refer(request, case_code: str):
     """GET ?service_type=X: the confirmation page; POST: create the referral."""
     child = get_case_for_user(request.user, case_code)
+    if request.method == "GET":
+        # Both steps show the case (name, consent, open referrals): a look at it (roles.md).
+        record(request.user, Action.VIEW_CASE, obj=child, request=request, page="refer")
     service_type = request.POST.get("service_type") or request.GET.get("service_type") or ""
     if not registry.is_valid("service_type", service_type):
         if request.method == "POST":

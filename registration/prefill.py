@@ -4,41 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
+from cases.answers import FOREIGN_KEYS
 from cases.models import Child
+from questions import QUESTIONS
 from registration.models import PendingSibling
 
-# What children registered together share (interview, consent, care, location, movement).
-SHARED_FIELDS = (
-    "registration_date",
-    "registration_county_id",
-    "registration_place",
-    "entry_point_id",
-    "entry_date",
-    "consent_registration",
-    "consent_given_by",
-    "consent_share_providers",
-    "interpreter_used",
-    "interpreter_language",
-    "nationality",
-    "languages",
-    "care_arrangement",
-    "uasc_status",
-    "caregiver_relationship",
-    "caregiver_is_legal_guardian",
-    "caregiver_ability_to_care",
-    "family_in_ukraine",
-    "tracing_requested",
-    "current_county_id",
-    "current_locality",
-    "current_address",
-    "accommodation_type",
-    "planned_stay",
-    "destination_country",
-    "planned_departure_date",
-    "contact_phone",
+# What children registered together share: the catalogue's household questions (the
+# counties and the entry point are read as their keys).
+SHARED_FIELDS = tuple(
+    f"{q.code}_id" if q.code in FOREIGN_KEYS else q.code for q in QUESTIONS if q.household
 )
+YES_NO = frozenset(q.code for q in QUESTIONS if q.kind == "yesno")
 
 
 def _yes_no(value) -> str:
@@ -46,12 +22,16 @@ def _yes_no(value) -> str:
 
 
 def source_child(user, code: str) -> Child | None:
-    """A child this user may start the next registration from: one they may open, or an
-    anonymous record they registered themselves."""
+    """A child this user may start the next registration from (or see the confirmation
+    of): a case they may open (visible_to, nothing wider: after a transfer the old county
+    loses it here too), or an anonymous record they registered, which holds nothing
+    personal."""
+    related = ("caregiver", "household", "current_county")
     return (
-        Child.objects.filter(code=code)
-        .filter(Q(pk__in=Child.objects.visible_to(user)) | Q(created_by=user))
-        .select_related("caregiver", "household")
+        Child.objects.visible_to(user).filter(code=code).select_related(*related).first()
+        or Child.objects.anonymous_records_of(user)
+        .filter(code=code)
+        .select_related(*related)
         .first()
     )
 
@@ -61,17 +41,7 @@ def initial_from(child: Child, sibling: PendingSibling | None = None) -> dict[st
     for field in SHARED_FIELDS:
         value = getattr(child, field)
         name = field.removesuffix("_id")
-        if (
-            isinstance(value, bool)
-            or value is None
-            and field
-            in (
-                "consent_share_providers",
-                "interpreter_used",
-                "tracing_requested",
-                "caregiver_is_legal_guardian",
-            )
-        ):
+        if isinstance(value, bool) or (value is None and field in YES_NO):
             value = _yes_no(value)
         initial[name] = value
     initial["consent_registration"] = _yes_no(child.consent_registration)

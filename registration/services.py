@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,41 +13,13 @@ from audit.models import Action
 from cases import rules
 from cases.models import Caregiver, Child, Household
 from cases.names import name_key
+from questions import ANONYMOUS_FIELDS, CAREGIVER_ATTRS  # noqa: F401  (re-exported)
 from referrals.models import Referral, ReferralStatus
 
-# What an anonymous statistical record keeps (registration.md, the consent rule).
-ANONYMOUS_FIELDS = frozenset(
-    {
-        "registration_date",
-        "registration_county",
-        "registration_place",
-        "entry_point",
-        "entry_date",
-        "sex",
-        "nationality",
-        "uasc_status",
-        "has_disability",
-        "current_county",
-        "accommodation_type",
-        "planned_stay",
-        "destination_country",
-        "protection_concerns",
-        "risk_level",
-    }
-)
-CAREGIVER_FIELDS = ("first_name", "last_name", "sex", "date_of_birth", "id_document_type", "phone")
+# What an anonymous record keeps, and the caregiver's own answers: from the catalogue.
+CAREGIVER_FIELDS = tuple(CAREGIVER_ATTRS.values())
 # Keys of the form data that are not Child columns.
-_NOT_CHILD_FIELDS = {
-    "protection_concerns",
-    "accompanying_children",
-    "caregiver_first_name",
-    "caregiver_last_name",
-    "caregiver_sex",
-    "caregiver_date_of_birth",
-    "caregiver_id_document_type",
-    "caregiver_phone",
-    "age_group",
-}
+_NOT_CHILD_FIELDS = {"protection_concerns", "accompanying_children", "age_group", *CAREGIVER_ATTRS}
 
 
 def caregiver_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -177,21 +150,16 @@ def register_child(
 
 
 def usable_caregivers(user):
-    """Caregivers the user may link a new child to: those of cases the user can open, and
-    those the user entered."""
-    from django.db.models import Q
-
+    """Caregivers the user may link a new child to: those of cases the user can open
+    (visible_to and nothing wider: a family that moved away is not found any more)."""
     visible = Child.objects.visible_to(user)
-    return Caregiver.objects.filter(Q(children__in=visible) | Q(created_by=user)).distinct()
+    return Caregiver.objects.filter(children__in=visible).distinct()
 
 
 def usable_households(user):
-    from django.db.models import Q
-
+    """Households the user may add a child to: those of cases the user can open."""
     visible = Child.objects.visible_to(user)
-    return Household.objects.filter(
-        Q(children__in=visible) | Q(children__created_by=user)
-    ).distinct()
+    return Household.objects.filter(children__in=visible).distinct()
 
 
 @transaction.atomic
@@ -203,7 +171,7 @@ def register_from_form(
     caregiver: Caregiver | None = None,
     household: Household | None = None,
     sibling=None,
-    accompanying_children: list[dict[str, Any]] = (),
+    accompanying_children: Sequence[dict[str, Any]] = (),
     request=None,
 ) -> Child:
     """The browser's registration: one child, and the children it names (question 36)
@@ -233,17 +201,19 @@ def register_from_form(
         submission_token=submission_token,
         request=request,
     )
-    if child.anonymous or PendingSibling.objects.filter(named_by=child).exists():
+    # Without a household there is nobody to add: accompanying children make one above.
+    if (
+        child.anonymous
+        or household is None
+        or PendingSibling.objects.filter(named_by=child).exists()
+    ):
         return child
-    already = set()
-    if household is not None:
-        already = {
-            name_key(p.first_name, p.last_name) + str(p.date_of_birth)
-            for p in PendingSibling.objects.filter(household=household)
-        } | {
-            name_key(c.first_name, c.last_name) + str(c.date_of_birth)
-            for c in household.children.all()
-        }
+    already = {
+        name_key(p.first_name, p.last_name) + str(p.date_of_birth)
+        for p in PendingSibling.objects.filter(household=household)
+    } | {
+        name_key(c.first_name, c.last_name) + str(c.date_of_birth) for c in household.children.all()
+    }
     for position, row in enumerate(accompanying_children):
         key = name_key(row["first_name"], row["last_name"]) + str(row["date_of_birth"])
         if key in already:

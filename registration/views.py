@@ -7,7 +7,6 @@ POSTed, pages are addressed by case code.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,15 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.log import record
 from audit.models import Action
-from cases import rules
 from cases.models import Child
 from cases.names import name_key, name_similarity
 from lookups import registry
+from questions import PERSONAL_FIELDS
+from questions.rules import RISK_TRIGGERS, suggested_from
 from registration import prefill
 from registration.duplicates import find_duplicates
 from registration.forms import (
+    CAREGIVER_PERSON_FIELDS,
     CONDITIONS,
-    PERSONAL_FIELDS,
     AccompanyingAdultFormSet,
     AccompanyingChildFormSet,
     RegistrationForm,
@@ -59,19 +59,13 @@ class Registration:
     def is_valid(self) -> bool:
         form = self.form
         valid = form.is_valid()
-        consented = form.cleaned_data.get("consent_registration") == "yes"
+        consented = form.cleaned_data.get("consent_registration") is True
         # Without consent the groups are not stored, so they are not checked either.
         if consented:
             valid = self.children.is_valid() & self.adults.is_valid() & valid
             registration_date = form.cleaned_data.get("registration_date")
             for row in self.children.forms:
-                dob = getattr(row, "cleaned_data", {}).get("date_of_birth")
-                if dob and registration_date and rules.age_on(dob, registration_date) >= 18:
-                    row.add_error(
-                        "date_of_birth",
-                        _("The child must be under 18 on the date of the interview."),
-                    )
-                    valid = False
+                valid = row.check_birth(registration_date) & valid
         code = form.cleaned_data.get("existing_caregiver")
         if code and consented:
             self.caregiver = usable_caregivers(self.user).filter(code=code).first()
@@ -132,7 +126,7 @@ def _audited(request, duplicates: list) -> list:
 
 def _duplicates_for(form: RegistrationForm, request) -> list:
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-    if data.get("consent_registration") != "yes":
+    if data.get("consent_registration") is not True:
         return []
     user = request.user
     return _audited(
@@ -143,7 +137,7 @@ def _duplicates_for(form: RegistrationForm, request) -> list:
             data.get("date_of_birth"),
             user=user,
             name_native=data.get("name_native", ""),
-            date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+            date_of_birth_estimated=data.get("date_of_birth_estimated") is True,
         ),
     )
 
@@ -167,8 +161,12 @@ def _caregiver_choices(reg: Registration, data) -> list:
 def _suggested_from(data) -> str:
     getlist = getattr(data, "getlist", None)
     concerns = getlist("protection_concerns") if getlist else data.get("protection_concerns", [])
-    return rules.suggested_risk_level(
-        data.get("uasc_status") or "", concerns or [], data.get("has_disability") or ""
+    return suggested_from(
+        {
+            "uasc_status": data.get("uasc_status"),
+            "has_disability": data.get("has_disability"),
+            "protection_concerns": concerns or [],
+        }
     )
 
 
@@ -186,9 +184,10 @@ def _render(
         "caregiver_choices": _caregiver_choices(reg, data),
         "caregiver_searched": searched,
         "conditions": CONDITIONS,
-        "personal_fields": PERSONAL_FIELDS,
+        "personal_fields": [name for name in PERSONAL_FIELDS if name in form.fields],
+        "caregiver_person_fields": CAREGIVER_PERSON_FIELDS,
         "risk_rules": {
-            "high_concerns": sorted(rules.HIGH_RISK_CONCERNS),
+            "triggers": RISK_TRIGGERS,
             "labels": dict(registry.choices("risk_level")),
         },
         "suggested_risk": _suggested_from(data or form.initial),
@@ -312,12 +311,7 @@ def _uuid_or_none(value: str):
 @login_required
 @require_http_methods(["GET"])
 def done(request: HttpRequest, code: str) -> HttpResponse:
-    child = (
-        Child.objects.filter(code=code)
-        .filter(Q(pk__in=Child.objects.visible_to(request.user)) | Q(created_by=request.user))
-        .select_related("caregiver", "household", "current_county")
-        .first()
-    )
+    child = prefill.source_child(request.user, code)
     if child is None:
         raise Http404
     # The confirmation shows the case (name, caregiver, risk): audited like the case page.
@@ -363,7 +357,7 @@ def duplicates_panel(request: HttpRequest) -> HttpResponse:
                 data.get("date_of_birth"),
                 user=request.user,
                 name_native=data.get("name_native", ""),
-                date_of_birth_estimated=data.get("date_of_birth_estimated") == "yes",
+                date_of_birth_estimated=data.get("date_of_birth_estimated") is True,
             ),
         )
     return render(

@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import county_scope
 from cases.models import CaseStatus, Child
 from cases.rules import AGE_GROUPS
 
@@ -31,12 +32,9 @@ CHART_WIDTH = 470
 
 def statistics_scope(user):
     """Every record (anonymous ones too) in the user's statistics scope."""
-    qs = Child.objects.exclude(closure_reason="duplicate")
-    if user.is_country_coordinator:
-        return qs
-    if user.is_county_coordinator:
-        return qs.filter(current_county_id=user.county_id)
-    return qs.none()
+    return county_scope(user).filter(
+        Child.objects.exclude(closure_reason="duplicate"), "current_county_id"
+    )
 
 
 def case_list_url(user, **params) -> str | None:
@@ -86,12 +84,7 @@ def case_scope(user):
     """The cases the case figures count: exactly what their links list (the case list
     of the user's scope), so records closed as duplicates are among the closed cases
     there; anonymous records are not cases."""
-    qs = Child.objects.cases()
-    if user.is_country_coordinator:
-        return qs
-    if user.is_county_coordinator:
-        return qs.filter(current_county_id=user.county_id)
-    return qs.none()
+    return county_scope(user).filter(Child.objects.cases(), "current_county_id")
 
 
 def case_counts(user, today: dt.date | None = None) -> dict[str, int]:

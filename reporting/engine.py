@@ -458,15 +458,6 @@ def _without_jit():
             pass  # an aborted transaction: its rollback restores the setting anyway
 
 
-# The notes of the public documents computed by this process, so that the PDF rendered
-# right after compute_report says exactly why each cell of *that* document is suppressed.
-_NOTES: OrderedDict[tuple, list[dict[str, Any]]] = OrderedDict()
-
-
-def _notes_key(document: dict[str, Any]) -> tuple:
-    return (document["period"], document["scope"], document["generated_at"])
-
-
 def compute_report(
     period: str | Period,
     county: str | None = None,
@@ -507,9 +498,12 @@ def compute_report(
     if threshold is None:
         threshold = settings.REPORT_SUPPRESSION_THRESHOLD
     public, notes = suppress_document(document, threshold)
-    _NOTES[_notes_key(public)] = notes
-    while len(_NOTES) > 32:
-        _NOTES.popitem(last=False)
+    # Why each cell is withheld travels in the document itself, so that a PDF rendered
+    # later, by another process, from the stored snapshot says the same as the first.
+    tables = public.pop("tables")
+    public["suppression_threshold"] = threshold
+    public["suppression_notes"] = notes
+    public["tables"] = tables
     return public
 
 
@@ -517,14 +511,14 @@ def suppression_notes(document: dict[str, Any], threshold: int | None = None) ->
     """Which cells of a public document are suppressed and why: a list of
     {"table", "row": {dimension: code}, "measure", "reason": "primary" | "secondary"}.
 
-    For a document computed by this process the notes are those of its computation.
-    Otherwise they are recomputed from the database for the same period and scope; a
-    suppressed cell that the recomputation does not explain (the data changed since) is
-    reported with the reason "suppressed".
+    The notes are those stored in the document when it was computed. A public document
+    stored before the notes were (no "suppression_notes" key) has them recomputed from
+    the database for the same period and scope; a suppressed cell that the recomputation
+    does not explain (the data changed since) is reported with the reason "suppressed".
     """
     if document.get("variant") != "public":
         return []
-    notes = _NOTES.get(_notes_key(document))
+    notes = document.get("suppression_notes")
     if notes is None:
         if threshold is None:
             threshold = settings.REPORT_SUPPRESSION_THRESHOLD

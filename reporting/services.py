@@ -13,8 +13,11 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
+from django.db.models import FileField
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.scope import county_scope
 
 from .csv_export import render_csv
 from .engine import check_county, compute_report
@@ -31,13 +34,7 @@ _TABLES_SHARE = 80
 def may_request(user, county: str | None, variant: str = Variant.FULL) -> bool:
     """Statistics scope (roles.md): county coordinators their county, the country
     coordinator national or any county; field workers none."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_country_coordinator:
-        return True
-    if user.is_county_coordinator:
-        return county is not None and county == user.county_id
-    return False
+    return county_scope(user).allows(county)
 
 
 def request_report(
@@ -90,14 +87,19 @@ def file_names(snapshot: ReportSnapshot) -> dict[str, str]:
     return {"csv": f"{base}.csv", "pdf": f"{base}.pdf"}
 
 
+def _file_field(kind: str) -> FileField:
+    field = ReportSnapshot._meta.get_field(kind)
+    assert isinstance(field, FileField)  # kind is "csv" or "pdf"
+    return field
+
+
 def _storage_path(snapshot: ReportSnapshot, kind: str) -> str:
-    field = snapshot._meta.get_field(kind)
-    return field.generate_filename(snapshot, file_names(snapshot)[kind])
+    return _file_field(kind).generate_filename(snapshot, file_names(snapshot)[kind])
 
 
 def _remove_files(snapshot: ReportSnapshot) -> None:
     for kind in ("csv", "pdf"):
-        field = snapshot._meta.get_field(kind)
+        field = _file_field(kind)
         path = _storage_path(snapshot, kind)
         if field.storage.exists(path):
             field.storage.delete(path)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.scope import county_scope
 from audit.log import record
 from audit.models import Action
 from lookups import registry
@@ -56,12 +57,9 @@ def statistics_role_required(view):
 
 def reports_visible_to(user):
     """The snapshots in the user's statistics scope."""
-    qs = ReportSnapshot.objects.select_related("county", "requested_by")
-    if user.is_country_coordinator:
-        return qs
-    if user.is_county_coordinator:
-        return qs.filter(county_id=user.county_id)
-    return qs.none()
+    return county_scope(user).filter(
+        ReportSnapshot.objects.select_related("county", "requested_by")
+    )
 
 
 def get_report_for_user(user, code: str) -> ReportSnapshot:

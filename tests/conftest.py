@@ -10,6 +10,26 @@ from tests.personas import (  # noqa: F401 - fixtures
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_keeps_the_verified_device():
+    """client.force_login(user) of a user from tests.personas.with_second_factor opens a
+    session verified with their phone, through django-otp's own login(). django-otp's
+    user_logged_in receiver would do it, but the test client logs in with a bare HttpRequest
+    that has no .user (Django sets it only when present); this receiver supplies it."""
+    import django_otp
+    from django.contrib.auth.signals import user_logged_in
+
+    def verify_with_the_device(sender, request, user, **kwargs):
+        device = getattr(user, "otp_device", None)
+        if device is not None and not hasattr(request, "user"):
+            request.user = user
+            django_otp.login(request, device)
+
+    user_logged_in.connect(verify_with_the_device, dispatch_uid="tests_force_login_otp")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_force_login_otp")
+
+
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     # Tests assert English messages unless they switch language on purpose.

@@ -7,8 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .tracked import TracksHistory
 
-class Assessment(models.Model):
+
+class Assessment(TracksHistory, models.Model):
     child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("date of the assessment"))
     needs = models.JSONField(_("needs identified"), default=list, blank=True)  # `need` codes

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.codes import new_code
 
+from .tracked import TracksHistory
+
 
 def _case_code() -> str:
     return new_code("C-")
@@ -74,11 +76,22 @@ class ChildQuerySet(models.QuerySet):
         )
         return qs.filter(registered | Q(assigned_to=user) | shared_q)
 
+    def anonymous_records_of(self, user) -> ChildQuerySet:
+        """The anonymous statistical records this user registered.
+
+        They are not cases (no name, no contact, no follow-up: registration.md's consent
+        rule) so visible_to never returns them; only the registration confirmation and the
+        next registration's pre-fill read them back, for the worker who saved them.
+        """
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        return self.filter(anonymous=True, created_by=user)
+
     def open(self) -> ChildQuerySet:
         return self.filter(status=CaseStatus.OPEN)
 
 
-class Child(models.Model):
+class Child(TracksHistory, models.Model):
     code = models.CharField(_("case code"), max_length=12, unique=True, default=_case_code)
     record_ref = models.CharField(
         _("source record reference"), max_length=100, null=True, blank=True, unique=True

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .tracked import TracksHistory
+
 
 class ClosureStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approval")
@@ -19,7 +21,7 @@ class ClosureStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class ClosureRequest(models.Model):
+class ClosureRequest(TracksHistory, models.Model):
     child = models.ForeignKey(
         "cases.Child", on_delete=models.CASCADE, related_name="closure_requests"
     )

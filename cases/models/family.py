@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.codes import new_code
 
+from .tracked import TracksHistory
+
 
 def _household_code() -> str:
     return new_code("H-")
@@ -33,7 +35,7 @@ class Household(models.Model):
         return self.code
 
 
-class Caregiver(models.Model):
+class Caregiver(TracksHistory, models.Model):
     """One adult, entered once and linked to every child they accompany (questions 27-33)."""
 
     code = models.CharField(_("code"), max_length=12, unique=True, default=_caregiver_code)

@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.codes import new_code
 
+from .tracked import TracksHistory
+
 
 def _transfer_code() -> str:
     return new_code("T-")
@@ -34,7 +36,7 @@ class TransferQuerySet(models.QuerySet):
         return self.none()
 
 
-class Transfer(models.Model):
+class Transfer(TracksHistory, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_transfer_code)
     child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="transfers")
     from_county = models.ForeignKey(

@@ -6,23 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Field
 
 from audit.log import record
 from audit.models import Action
 from cases import reasons, rules
+from cases.answers import FOREIGN_KEYS, answer
 from cases.models import Caregiver, Child
 from cases.names import name_key
+from questions import CAREGIVER_ATTRS
 
-# Answers kept on the caregiver (a person of their own), by form code.
-CAREGIVER_PERSON_FIELDS = {
-    "caregiver_first_name": "first_name",
-    "caregiver_last_name": "last_name",
-    "caregiver_sex": "sex",
-    "caregiver_date_of_birth": "date_of_birth",
-    "caregiver_id_document_type": "id_document_type",
-    "caregiver_phone": "phone",
-}
-FOREIGN_KEYS = {"registration_county", "current_county", "entry_point"}
+# Answers kept on the caregiver (a person of their own), by question code.
+CAREGIVER_PERSON_FIELDS = CAREGIVER_ATTRS
 # Never changed by an edit: consent (anonymising is another act), the county (a transfer),
 # and what the system derives or manages itself.
 PROTECTED = {
@@ -57,14 +52,10 @@ class StaleCase(Exception):
 
 
 def _current(child: Child, code: str) -> Any:
-    if code in CAREGIVER_PERSON_FIELDS:
-        cg = child.caregiver
-        return getattr(cg, CAREGIVER_PERSON_FIELDS[code]) if cg else _empty(code)
-    if code == "protection_concerns":
-        return sorted(c.pk for c in child.protection_concerns.all())
-    if code in FOREIGN_KEYS:
-        return getattr(child, f"{code}_id")
-    return getattr(child, code)
+    value = answer(child, code)
+    if value is None and code in CAREGIVER_PERSON_FIELDS:
+        return _empty(code)
+    return value
 
 
 def _empty(code: str) -> Any:
@@ -118,7 +109,7 @@ def update_case(
         attr = f"{change.code}_id" if change.code in FOREIGN_KEYS else change.code
         value = change.new
         field = Child._meta.get_field(change.code)
-        if value is None and not field.null:
+        if value is None and isinstance(field, Field) and not field.null:
             value = ""
         setattr(locked, attr, value)
 

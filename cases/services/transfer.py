@@ -47,7 +47,7 @@ def _audit(user, transfer: Transfer, step: str, request=None) -> None:
 
 
 def _check_destination(child: Child, to_county: County | str) -> str:
-    code = getattr(to_county, "pk", to_county)
+    code = to_county.pk if isinstance(to_county, County) else to_county
     if not code or not County.objects.filter(pk=code).exists():
         raise ValidationError({"to_county": _("Choose a county.")})
     if code == child.current_county_id:

@@ -11,22 +11,11 @@ from audit.log import record
 from audit.models import Action
 from cases import permissions
 from cases.access import get_case_for_user
-from cases.forms_edit import CAREGIVER_PERSON_FIELDS, SECTIONS, field_label
-from cases.history import case_history, display
+from cases.answers import answer
+from cases.history import case_history
+from cases.labels import case_sections, display, field_label
 from cases.models import Child
 from cases.services.notifications import mark_seen
-
-
-def answer(child: Child, code: str):
-    """The stored answer of one question code (caregiver answers live on the caregiver)."""
-    if code in CAREGIVER_PERSON_FIELDS:
-        caregiver = child.caregiver
-        return getattr(caregiver, CAREGIVER_PERSON_FIELDS[code]) if caregiver else None
-    if code == "protection_concerns":
-        return [c.pk for c in child.protection_concerns.all()]
-    if code in ("registration_county", "current_county", "entry_point"):
-        return getattr(child, f"{code}_id")
-    return getattr(child, code)
 
 
 def sections_of(child: Child) -> list[dict]:
@@ -36,7 +25,7 @@ def sections_of(child: Child) -> list[dict]:
             "title": title,
             "rows": [(field_label(code), display(code, answer(child, code))) for code in codes],
         }
-        for key, (title, codes) in SECTIONS.items()
+        for key, (title, codes) in case_sections().items()
     ]
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audit.log import record
+from audit.models import Action
 from cases import permissions
 from cases.access import get_case_for_user
 from cases.forms_edit import SECTION_FORMS, SECTIONS
@@ -56,6 +58,15 @@ def case_edit(request, code: str, section: str):
                 return redirect(f"{child.get_absolute_url()}#section-{form_class.section}")
     else:
         form = form_class(child=child)
+        # The form shows the case as it is: opening it is a look at the case (roles.md).
+        record(
+            request.user,
+            Action.VIEW_CASE,
+            obj=child,
+            request=request,
+            page="edit",
+            section=form_class.section,
+        )
     title = SECTIONS[form_class.section][0]
     return render(
         request,

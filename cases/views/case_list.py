@@ -155,7 +155,6 @@ def case_list(request):
         "page": page,
         "paginator": paginator,
         "today": timezone.localdate(),
-        "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "sort": sort if sort in SORTS else "",
         "sorts": [(key, label) for key, (label, _order) in SORTS.items()],

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from audit.log import record
+from audit.models import Action
 from cases.forms_workflow import apply_errors
 from cases.models import Child
 
@@ -39,6 +41,15 @@ def form_action(
     redirect_to: Callable[[], HttpResponse] | None = None,
 ) -> HttpResponse:
     """GET shows the form; a valid POST runs the service and goes back to the case."""
+    if request.method == "GET":
+        # The page shows the child's name, risk and stage: a look at the case (roles.md).
+        record(
+            request.user,
+            Action.VIEW_CASE,
+            obj=child,
+            request=request,
+            page=request.resolver_match.url_name,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             run(form.cleaned_data)

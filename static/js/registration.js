@@ -11,8 +11,8 @@
   var conditions = JSON.parse(document.getElementById("registration-conditions").textContent);
   var risk = JSON.parse(document.getElementById("registration-risk").textContent);
   var personal = JSON.parse(document.getElementById("registration-personal").textContent);
-  var CAREGIVER_PERSON = ["caregiver_first_name", "caregiver_last_name", "caregiver_sex",
-    "caregiver_date_of_birth", "caregiver_id_document_type", "caregiver_phone"];
+  // The caregiver's own questions (hidden when a caregiver already registered is picked).
+  var CAREGIVER_PERSON = JSON.parse(document.getElementById("registration-caregiver-person").textContent);
 
   function values(name) {
     var out = [];
@@ -33,20 +33,26 @@
     box.querySelectorAll("input, select, textarea").forEach(function (el) { el.disabled = !visible; });
   }
 
+  // The catalogue's conditions (questions.model.Condition), served as data.
   function holds(cond) {
-    if (cond.field === "protection_concerns") return values(cond.field).length > 0;
+    if (cond.op === "any") return values(cond.field).length > 0;
     var v = value(cond.field);
-    if (v === "" && cond.field !== "id_document_type") return false;
-    if (cond["in"]) return cond["in"].indexOf(v) >= 0;
-    return cond.not_in.indexOf(v) < 0;
+    if (v === "") return false;
+    if (cond.op === "in") return cond.values.indexOf(v) >= 0;
+    return cond.values.indexOf(v) < 0;
   }
 
+  // The catalogue's risk table (questions.rules.RISK_TRIGGERS), served as data.
   function suggestedRisk() {
-    var uasc = value("uasc_status");
-    var concerns = values("protection_concerns");
-    var high = concerns.some(function (c) { return risk.high_concerns.indexOf(c) >= 0; });
-    if (uasc === "unaccompanied" || high) return "high";
-    if (concerns.length || uasc === "separated" || value("has_disability") === "yes") return "medium";
+    for (var i = 0; i < risk.triggers.length; i++) {
+      var level = risk.triggers[i][0], triggers = risk.triggers[i][1];
+      for (var question in triggers) {
+        var given = values(question);
+        var wanted = triggers[question];
+        var match = given.some(function (v) { return wanted.indexOf("*") >= 0 || wanted.indexOf(v) >= 0; });
+        if (match) return level;
+      }
+    }
     return "low";
   }
 

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from accounts.models import Role, User
+from tests.personas import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def test_superuser_flag_gives_the_admin(client):
     assert "(superuser)" in out
     add_user("plain", "--role", "country_coordinator")
     assert not User.objects.get(username="plain").is_staff
-    client.force_login(root)
+    client.force_login(with_second_factor(root))
     assert client.get("/admin/accounts/user/").status_code == 200
 
 

@@ -64,7 +64,7 @@ def test_coordinator_fixes_a_file_and_imports_it(
     assert rows.count() == 3
     lines = [rows.nth(i).locator("td").nth(1).inner_text() for i in range(3)]
     assert lines == ["3", "5", "6"]
-    assert "only children under 18" in rows.nth(0).inner_text()
+    assert "must be under 18 on the date of the interview" in rows.nth(0).inner_text()
     assert "Outside your county" in rows.nth(1).inner_text()
     assert "NOWHERE" in rows.nth(2).inner_text()
     assert page.get_by_role("button", name="Import").count() == 0

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import Role, User
-from tests.personas import PASSWORD
+from tests.personas import PASSWORD, totp_code
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at
 STRONG = "ochi-verzi-la-granita-77"
@@ -27,6 +27,10 @@ def test_county_coordinator_creates_a_field_worker(
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill('input[name="username"]', "coord.tm")
     page.fill('input[name="password"]', PASSWORD)
+    page.click('main button[type="submit"]')
+    # A coordinator's second step: the code of their phone.
+    expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+    page.get_by_label("Code").fill(totp_code(coord_tm.otp_device))
     page.click('main button[type="submit"]')
     expect(page).to_have_url(f"{live_server.url}/")
 

@@ -3,6 +3,7 @@ closure and the transfer that wait for them; the pages at 1024 px and on a phone
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,20 +12,24 @@ from playwright.sync_api import expect
 from cases.services.closure import close_case
 from cases.services.transfer import request_transfer
 from tests.cases._workflow import TODAY, open_case
-from tests.personas import PASSWORD, make_user
+from tests.personas import PASSWORD, make_user, totp_code
 
 SHOTS = Path("/tmp/shots")  # noqa: S108 - screenshots for people to look at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _login(browser, live_server, username: str, width: int = 1024, height: int = 768):
+def _login(browser, live_server, user, width: int = 1024, height: int = 768):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB")
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill('input[name="username"]', username)
+    page.fill('input[name="username"]', user.username)
     page.fill('input[name="password"]', PASSWORD)
     page.click('main button[type="submit"]')
+    if getattr(user, "otp_device", None):  # a coordinator's second step: their phone's code
+        expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
+        page.get_by_label("Code").fill(totp_code(user.otp_device))
+        page.click('main button[type="submit"]')
     expect(page).to_have_url(f"{live_server.url}/")
     return context, page
 
@@ -34,7 +39,7 @@ def test_county_coordinator_sees_the_closure_and_the_transfer_waiting(
 ):
     SHOTS.mkdir(exist_ok=True)
     worker = make_user("worker.tm", "field_worker", "RO-TM", first_name="Ana", last_name="Pop")
-    make_user("coord.tm", "county_coordinator", "RO-TM", first_name="Ioana")
+    coord = make_user("coord.tm", "county_coordinator", "RO-TM", first_name="Ioana")
     worker_sv = make_user("worker.sv", "field_worker", "RO-SV")
     closing = open_case(worker, risk="high", first_name="Olena", last_name="Melnyk")
     close_case(closing, worker, "needs_met", TODAY())
@@ -47,7 +52,7 @@ def test_county_coordinator_sees_the_closure_and_the_transfer_waiting(
         new_locality="Lugoj",
     )
 
-    context, page = _login(browser, live_server, "coord.tm")
+    context, page = _login(browser, live_server, coord)
     nav_count = page.locator(".mainnav .todo-link .badge")
     expect(nav_count).to_have_text("3")  # closure, transfer, the high-risk case without contact
     closures = page.locator("#todo-closures")
@@ -77,7 +82,7 @@ def test_county_coordinator_sees_the_closure_and_the_transfer_waiting(
     context.close()
 
     # On a phone: the to-do fits the screen (no sideways scroll).
-    phone, page = _login(browser, live_server, "worker.tm", width=390, height=844)
+    phone, page = _login(browser, live_server, worker, width=390, height=844)
     page.screenshot(path=SHOTS / "todo-worker-390.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width

@@ -111,7 +111,8 @@ def test_history_says_who_changed_what_with_labels(client, worker_tm, coord_tm):
     response = client.get(case.get_absolute_url())
     latest = response.context["history"][0]
     assert latest.who == "coord.tm"
-    assert {c.label for c in latest.changes} == {"Town or commune", "Disability"}
+    # Labelled as the catalogue asks the question.
+    assert {c.label for c in latest.changes} == {"Town or commune", "The child has a disability"}
     body = response.content.decode()
     assert "Lugoj" in body
     assert "Unknown" in body  # the label of the code, not the code

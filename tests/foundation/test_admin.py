@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from accounts.models import User
 from audit.log import record
 from audit.models import Action, AuditEvent
+from tests.personas import with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ def admin_client(client):
     superuser = User.objects.create_superuser(
         "root", "root@example.org", "a-long-admin-password-1", role="country_coordinator"
     )
-    client.force_login(superuser)
+    client.force_login(with_second_factor(superuser))
     return client
 
 

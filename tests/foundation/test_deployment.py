@@ -101,3 +101,17 @@ def test_dockerfile_builds_static_files_and_runs_gunicorn_as_a_user():
 def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", ".env", "db.sqlite3", "var", "staticfiles"} <= ignored
+
+
+def test_the_client_address_comes_from_the_proxy_only(compose):
+    """issue 11: behind the host's reverse proxy the app trusts exactly one proxy hop, and
+    gunicorn trusts forwarded headers only from that proxy (the fixed network's gateway)."""
+    web = compose["services"]["web"]
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
+    command = " ".join(web["command"])
+    assert "--forwarded-allow-ips ${FORWARDED_ALLOW_IPS:-172.28.0.1}" in command
+    network = compose["networks"]["default"]["ipam"]["config"][0]
+    assert (network["subnet"], network["gateway"]) == ("172.28.0.0/16", "172.28.0.1")
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "TRUSTED_PROXY_COUNT=0" in dockerfile
+    assert "FORWARDED_ALLOW_IPS=127.0.0.1,::1" in dockerfile

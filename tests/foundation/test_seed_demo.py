@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 from cases.models import Child
+from home.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 

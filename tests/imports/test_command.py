@@ -46,7 +46,9 @@ def test_errors_exit_non_zero_and_write_nothing(tmp_path, country, capsys):
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
     assert "children:2 [sex] 'x': Unknown code for the list sex." in err
-    assert "children:3 [entry_date] '2020-01-01': Before 2022-02-24." in err
+    assert (
+        "children:3 [entry_date] '2020-01-01': The date cannot be before 24 February 2022." in err
+    )
     assert "2 error(s): nothing imported" in err
     assert not Child.objects.exists()
 

@@ -50,16 +50,16 @@ def test_a_gap_is_still_an_error_for_a_new_record_or_a_stored_answer(country):
     assert _import(country, [_concerned()]).ok
     # Blanking an answer the record has: refused, as before.
     result = _import(country, [_concerned(concern_details="")])
-    assert [(i.column, i.code) for i in result.issues] == [("concern_details", "need_condition")]
-    assert "Required when protection_concerns is filled in." in result.issues[0].message
+    assert [(i.column, i.code) for i in result.issues] == [("concern_details", "required_when")]
+    assert "Required when protection concerns were identified." in result.issues[0].message
     # A new record with the gap: refused.
     result = _import(
         country, [_concerned(), _concerned("REF-2", risk_level="high", risk_justification="")]
     )
     assert [(i.line, i.column, i.code) for i in result.issues] == [
-        (3, "risk_justification", "need_risk_justification")
+        (3, "risk_justification", "risk_high_reason")
     ]
-    assert "Required when the risk level is high" in result.issues[0].message
+    assert "Explain why the risk level is high." in result.issues[0].message
     assert Child.objects.count() == 1
 
 

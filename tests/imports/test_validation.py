@@ -24,6 +24,10 @@ def _issues(user, children, caregivers="default", referrals=None):
     return result.issues
 
 
+# The messages of the question catalogue, the same as in the forms.
+PHONE = "Enter a phone number such as 0722 123 456, 050 123 45 67 or +49 151 234 5678."
+CAREGIVER = "Required when the child is not unaccompanied (has a caregiver)."
+
 CHILD_CASES = [
     # (overrides, column, message fragment)
     ({"sex": "girl"}, "sex", "Unknown code for the list sex."),
@@ -40,73 +44,97 @@ CHILD_CASES = [
         "registration_date",
         "Not a date in the form YYYY-MM-DD.",
     ),
-    ({"registration_date": "2099-01-01"}, "registration_date", "In the future."),
-    ({"entry_date": "2022-02-23"}, "entry_date", "Before 2022-02-24."),
-    ({"entry_date": "2023-05-11"}, "entry_date", "After the registration date."),
-    ({"date_of_birth": "2005-05-09"}, "date_of_birth", "The child is 18 years old"),
-    ({"date_of_birth": "2023-06-01"}, "date_of_birth", "After the registration date."),
+    ({"registration_date": "2099-01-01"}, "registration_date", "The date cannot be in the future."),
+    ({"entry_date": "2022-02-23"}, "entry_date", "The date cannot be before 24 February 2022."),
+    (
+        {"entry_date": "2023-05-11"},
+        "entry_date",
+        "The date of entry cannot be after the date of the interview.",
+    ),
+    (
+        {"date_of_birth": "2005-05-09"},
+        "date_of_birth",
+        "The child must be under 18 on the date of the interview.",
+    ),
+    (
+        {"date_of_birth": "2023-06-01"},
+        "date_of_birth",
+        "The date of birth cannot be after the date of the interview.",
+    ),
     ({"consent_share_providers": "maybe"}, "consent_share_providers", "Expected yes or no."),
-    ({"first_name": ""}, "first_name", "Required."),
+    ({"first_name": ""}, "first_name", "This field is required."),
     ({"first_name": "x" * 101}, "first_name", "Longer than 100 characters."),
     ({"first_name": '=HYPERLINK("http://x")'}, "first_name", "Looks like a spreadsheet formula"),
     ({"interviewer_notes": "@SUM(A1)"}, "interviewer_notes", "Looks like a spreadsheet formula"),
     ({"medical_needs": "-2+3"}, "medical_needs", "Looks like a spreadsheet formula"),
     ({"contact_phone": "+40 7x"}, "contact_phone", "Looks like a spreadsheet formula"),
-    ({"contact_phone": "07x2"}, "contact_phone", "Not a phone number"),
-    ({"contact_phone": "12"}, "contact_phone", "Not a phone number"),
+    ({"contact_phone": "07x2"}, "contact_phone", PHONE),
+    ({"contact_phone": "12"}, "contact_phone", PHONE),
     ({"nationality": "XX"}, "nationality", "Not an ISO 3166-1 alpha-2 country code or stateless."),
-    ({"id_document_number": ""}, "id_document_number", "Required when id_document_type ≠ none."),
+    (
+        {"id_document_number": ""},
+        "id_document_number",
+        "Required when the child has an identity document.",
+    ),
     (
         {"id_document_type": "none"},
         "id_document_number",
-        "Must be empty unless id_document_type ≠ none.",
+        "Must be empty unless the child has an identity document.",
     ),
-    ({"interpreter_used": "yes"}, "interpreter_language", "Required when interpreter_used = yes."),
-    ({"has_disability": "yes"}, "disability_details", "Required when has_disability = yes."),
+    ({"interpreter_used": "yes"}, "interpreter_language", "Required when an interpreter was used."),
+    ({"has_disability": "yes"}, "disability_details", "Required when the child has a disability."),
     (
         {"uasc_status": "separated", "risk_justification": "x"},
         "uasc_status",
-        "Does not fit the care arrangement parents",
+        "With this care arrangement the child is: Accompanied.",
     ),
     (
         {"caregiver_ref": "CG-404"},
         "caregiver_ref",
         "No caregiver with this caregiver_ref in the caregivers file.",
     ),
-    ({"caregiver_ref": ""}, "caregiver_ref", "Required when uasc_status ≠ unaccompanied."),
+    ({"caregiver_ref": ""}, "caregiver_ref", CAREGIVER),
     (
         {"caregiver_relationship": ""},
         "caregiver_relationship",
-        "Required when uasc_status ≠ unaccompanied.",
+        CAREGIVER,
     ),
-    ({"planned_stay": "transit"}, "destination_country", "Required when planned_stay = transit."),
+    (
+        {"planned_stay": "transit"},
+        "destination_country",
+        "Required when the child is in transit to another country.",
+    ),
     (
         {"planned_stay": "transit", "destination_country": "RO"},
         "destination_country",
-        "cannot be RO or UA",
+        "The country of destination cannot be Romania or Ukraine.",
     ),
     (
         {"destination_country": "DE"},
         "destination_country",
-        "Must be empty unless planned_stay = transit.",
+        "Must be empty unless the child is in transit to another country.",
     ),
     (
         {"planned_departure_date": "2023-06-01"},
         "planned_departure_date",
-        "Must be empty unless planned_stay ∈ {transit, return}.",
+        "Must be empty unless the child is in transit or returns to Ukraine.",
     ),
     (
         {"protection_concerns": "neglect"},
         "concern_source",
-        "Required when protection_concerns is filled in.",
+        "Required when protection concerns were identified.",
     ),
     (
         {"concern_source": "observed"},
         "concern_source",
-        "Must be empty unless protection_concerns is filled in.",
+        "Must be empty unless protection concerns were identified.",
     ),
-    ({"risk_level": "high"}, "risk_justification", "Required when the risk level is high"),
-    ({"risk_level": "medium"}, "risk_justification", "differs from the suggested level (low)"),
+    ({"risk_level": "high"}, "risk_justification", "Explain why the risk level is high."),
+    (
+        {"risk_level": "medium"},
+        "risk_justification",
+        "Explain why you chose another level than the suggested one (Low).",
+    ),
     ({"age_group": "0-5"}, "age_group", "Does not match the date of birth (age group 6-13)."),
     ({"age_group": "7-9"}, "age_group", "Unknown code for the list age_group."),
     ({"status": "closed"}, "closed_on", "Required when status = closed."),
@@ -182,7 +210,7 @@ def test_anonymous_row_must_not_keep_personal_columns(country):
 def test_anonymous_row_needs_age_group_and_no_status(country):
     issues = _issues(country, [anonymous_row(age_group="", status="open")])
     found = {(i.column, i.message) for i in issues}
-    assert ("age_group", "Required.") in found
+    assert ("age_group", "This field is required.") in found
     assert ("status", "Must be empty without consent to registration (anonymous record).") in found
 
 
@@ -235,8 +263,9 @@ def test_caregiver_rules(country):
         ],
     )
     found = [(i.line, i.column, i.message) for i in issues]
-    assert (2, "date_of_birth", "The caregiver is under 18.") in found
-    assert (3, "sex", "Required.") in found
+    # Under 18 on the interview date of the child it accompanies (2023-05-10).
+    assert (2, "date_of_birth", "The caregiver must be 18 or older.") in found
+    assert (3, "sex", "This field is required.") in found
     assert (4, "caregiver_ref", "Duplicate: already on line 3.") in found
 
 

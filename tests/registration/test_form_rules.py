@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
 REQUIRED = "This field is required."
+# Conditional questions say when they are required (one message, from the catalogue).
+CONCERNS = "Required when protection concerns were identified."
+CAREGIVER = "Required when the child is not unaccompanied (has a caregiver)."
 
 
 def errors(**overrides) -> dict:
@@ -38,22 +41,25 @@ def test_the_complete_form_is_valid():
         (
             {"registration_date": (TODAY + dt.timedelta(days=1)).isoformat()},
             "registration_date",
-            "The date of the interview cannot be in the future.",
+            "The date cannot be in the future.",
         ),
         (
             {"entry_date": "2022-02-23"},
             "entry_date",
-            "The date of entry cannot be before 24 February 2022.",
+            "The date cannot be before 24 February 2022.",
         ),
         (
-            {"entry_date": (TODAY + dt.timedelta(days=1)).isoformat()},
+            {
+                "registration_date": (TODAY - dt.timedelta(days=5)).isoformat(),
+                "entry_date": (TODAY - dt.timedelta(days=2)).isoformat(),
+            },
             "entry_date",
             "The date of entry cannot be after the date of the interview.",
         ),
         (
             {"date_of_birth": (TODAY + dt.timedelta(days=1)).isoformat()},
             "date_of_birth",
-            "The date of birth cannot be in the future.",
+            "The date cannot be in the future.",
         ),
         (
             {"date_of_birth": TODAY.replace(year=TODAY.year - 18).isoformat()},
@@ -85,16 +91,20 @@ def test_the_complete_form_is_valid():
             "destination_country",
             "The country of destination cannot be Romania or Ukraine.",
         ),
-        ({"planned_stay": "transit"}, "destination_country", REQUIRED),
+        (
+            {"planned_stay": "transit"},
+            "destination_country",
+            "Required when the child is in transit to another country.",
+        ),
         (
             {"planned_stay": "stay", "destination_country": "DE"},
             "destination_country",
-            "Only for a child in transit to another country.",
+            "Must be empty unless the child is in transit to another country.",
         ),
         (
             {"planned_stay": "stay", "planned_departure_date": TODAY.isoformat()},
             "planned_departure_date",
-            "Only when the child is in transit or returns to Ukraine.",
+            "Must be empty unless the child is in transit or returns to Ukraine.",
         ),
         (
             {"caregiver_date_of_birth": TODAY.replace(year=TODAY.year - 17).isoformat()},
@@ -111,34 +121,42 @@ def test_the_complete_form_is_valid():
             "contact_phone",
             "Enter a phone number such as 0722 123 456, 050 123 45 67 or +49 151 234 5678.",
         ),
-        ({"interpreter_used": "yes"}, "interpreter_language", REQUIRED),
+        (
+            {"interpreter_used": "yes"},
+            "interpreter_language",
+            "Required when an interpreter was used.",
+        ),
         (
             {"interpreter_used": "no", "interpreter_language": "uk"},
             "interpreter_language",
-            "Only when an interpreter was used.",
+            "Must be empty unless an interpreter was used.",
         ),
         (
             {"id_document_type": "passport", "id_document_number": ""},
             "id_document_number",
-            REQUIRED,
+            "Required when the child has an identity document.",
         ),
         (
             {"id_document_type": "none", "id_document_number": "X1"},
             "id_document_number",
-            "Leave this empty when the child has no document.",
+            "Must be empty unless the child has an identity document.",
         ),
-        ({"has_disability": "yes"}, "disability_details", REQUIRED),
+        (
+            {"has_disability": "yes"},
+            "disability_details",
+            "Required when the child has a disability.",
+        ),
         (
             {"has_disability": "no", "disability_details": "x"},
             "disability_details",
-            "Only when the child has a disability.",
+            "Must be empty unless the child has a disability.",
         ),
-        ({"protection_concerns": ["neglect"], "risk_level": "medium"}, "concern_source", REQUIRED),
-        ({"protection_concerns": ["neglect"], "risk_level": "medium"}, "concern_details", REQUIRED),
+        ({"protection_concerns": ["neglect"], "risk_level": "medium"}, "concern_source", CONCERNS),
+        ({"protection_concerns": ["neglect"], "risk_level": "medium"}, "concern_details", CONCERNS),
         (
             {"concern_details": "x"},
             "concern_details",
-            "Only when protection concerns were identified.",
+            "Must be empty unless protection concerns were identified.",
         ),
         (
             {"risk_level": "high"},
@@ -160,10 +178,10 @@ def test_the_complete_form_is_valid():
                 "risk_justification": "alone",
             },
             "caregiver_first_name",
-            "An unaccompanied child has no caregiver: leave this empty.",
+            "Must be empty unless the child is not unaccompanied (has a caregiver).",
         ),
-        ({"caregiver_first_name": ""}, "caregiver_first_name", REQUIRED),
-        ({"caregiver_is_legal_guardian": None}, "caregiver_is_legal_guardian", REQUIRED),
+        ({"caregiver_first_name": ""}, "caregiver_first_name", CAREGIVER),
+        ({"caregiver_is_legal_guardian": None}, "caregiver_is_legal_guardian", CAREGIVER),
     ],
 )
 def test_rule_message_next_to_the_field(overrides, field, message):

@@ -25,9 +25,7 @@ def test_an_adult_is_reported_even_when_the_interview_date_is_wrong_too():
         )
     )
     assert not form.is_valid()
-    assert form.errors["registration_date"] == [
-        "The date of the interview cannot be in the future."
-    ]
+    assert form.errors["registration_date"] == ["The date cannot be in the future."]
     assert form.errors["date_of_birth"] == [
         "The child must be under 18 on the date of the interview."
     ]

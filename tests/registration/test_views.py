@@ -179,7 +179,7 @@ def test_validation_error_keeps_everything_typed(client, worker_tm):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "The date of entry cannot be before 24 February 2022." in page
+    assert "The date cannot be before 24 February 2022." in page
     assert 'value="Oleksandr"' in page and "Came with a neighbour" in page
     assert 'value="Олександр Шевченко"' in page
     assert re.search(r'value="ru"[^>]*checked', page)

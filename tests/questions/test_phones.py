@@ -1,6 +1,6 @@
 import pytest
 
-from registration.phones import InvalidPhone, normalise_phone
+from questions.phones import InvalidPhone, normalise_phone
 
 
 @pytest.mark.parametrize(

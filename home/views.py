@@ -1,3 +1,6 @@
+"""The home page (each role's start: a field worker's cases, a coordinator's dashboard)
+and the health check. It composes cases and reporting, so it lives above both."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -10,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from cases import todo
 from cases.models import CaseStatus, Child
+from reporting import dashboard
 
 
 @require_GET
@@ -47,9 +51,7 @@ def home(request):
         context["counts"] = _counts(mine)
     else:
         # Coordinators: statistics scope (their county / the country), not visible_to().
-        from reporting import dashboard
-
         board = dashboard.build(user, today)
         context["dashboard"] = board
         context["counts"] = board.counts
-    return render(request, "cases/home.html", context)
+    return render(request, "home/home.html", context)
