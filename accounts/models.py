@@ -105,3 +105,7 @@ class User(AbstractUser):
         if role not in self.grantable_roles():
             return False
         return self.is_country_coordinator or (bool(county_code) and county_code == self.county_id)
+
+
+# Registered with the app's models (accounts/preferences.py keeps them apart from the user).
+from .preferences import EmailPreferences  # noqa: E402,F401

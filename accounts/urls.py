@@ -51,3 +51,8 @@ urlpatterns += [
         name="user_reset_two_factor",
     ),
 ]
+
+# The user's own profile page (accounts/views_profile.py).
+from . import views_profile  # noqa: E402
+
+urlpatterns += [path("profile/", views_profile.profile, name="profile")]

@@ -113,10 +113,31 @@ class AssignForm(forms.Form):
         self.fields["worker"].queryset = assignable_workers(child).select_related("county")
 
 
+def _locality_fields() -> tuple[forms.CharField, forms.CharField]:
+    return (
+        forms.CharField(
+            label=_("New town or commune"),
+            max_length=100,
+            required=False,
+            help_text=_("Where the family lives now, if you know it."),
+        ),
+        _text(_("New address")),
+    )
+
+
 class TransferRequestForm(forms.Form):
     to_county = forms.ModelChoiceField(
         label=_("Receiving county"), queryset=County.objects.none(), to_field_name="code"
     )
+    reason = _text(
+        _("Why does the case move?"),
+        required=True,
+        help_text=_(
+            "What the receiving county needs to decide: why the family moved, what the child "
+            "needs there. No need to repeat the case file: they see it once they accept."
+        ),
+    )
+    new_locality, new_address = _locality_fields()
 
     def __init__(self, *args, child: Child, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,10 +182,21 @@ class AcceptTransferForm(forms.Form):
         required=False,
         empty_label=_("— not assigned —"),
     )
+    new_locality, new_address = _locality_fields()
 
-    def __init__(self, *args, county_code: str, **kwargs):
+    def __init__(self, *args, transfer, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {"new_locality": transfer.new_locality, "new_address": transfer.new_address},
+        )
         super().__init__(*args, **kwargs)
-        self.fields["assign_to"].queryset = workers_of(county_code).select_related("county")
+        self.fields["assign_to"].queryset = workers_of(transfer.to_county_id).select_related(
+            "county"
+        )
+        self.fields["new_locality"].help_text = _(
+            "The case's town or commune after you accept: what the request said, which you "
+            "may correct."
+        )
 
 
 class ShareForm(forms.Form):

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cases import todo
 from cases.models import CaseStatus, Child
 from reporting import dashboard
 
@@ -43,22 +44,11 @@ def home(request):
     user = request.user
     today = timezone.localdate()
     visible = Child.objects.visible_to(user)
-    context = {"today": today}
+    # What waits for the user comes first (issue 12; the lists are in cases/todo.py).
+    context = {"today": today, "todo": todo.home_blocks(user, today)}
     if user.is_field_worker:
         mine = visible.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, created_by=user))
         context["counts"] = _counts(mine)
-        context["due_cases"] = (
-            mine.open()
-            .filter(next_follow_up_due__isnull=False)
-            .select_related("current_county")
-            .order_by("next_follow_up_due")[:15]
-        )
-        context["new_assignments"] = (
-            visible.open()
-            .filter(assigned_to=user)
-            .exclude(created_by=user)
-            .order_by("-updated_at")[:10]
-        )
     else:
         # Coordinators: statistics scope (their county / the country), not visible_to().
         board = dashboard.build(user, today)

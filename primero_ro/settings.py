@@ -358,6 +358,49 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 
+# E-mail notifications (issue 12, docs/work-queues.md). EMAIL_URL as django-environ reads
+# it: smtp+tls://user:password@host:587, smtps://..., consolemail:// (print them). The
+# demo prints them; production sends through SMTP (localhost:25 unless EMAIL_URL says).
+_EMAIL_SCHEMES = (
+    "smtp",
+    "smtps",
+    "smtp+tls",
+    "smtp+ssl",
+    "consolemail",
+    "filemail",
+    "memorymail",
+    "dummymail",
+)
+_email_url = env.str("EMAIL_URL", default="") or (
+    "consolemail://" if DEBUG else "smtp://localhost:25"
+)
+if _email_url.split("://", 1)[0] not in _EMAIL_SCHEMES or "://" not in _email_url:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL: expected one of {', '.join(s + '://' for s in _EMAIL_SCHEMES)}, "
+        f"got {_email_url.split('://', 1)[0]!r}"
+    )
+globals().update(env.email_url_config(_email_url))
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Primero RO <noreply@localhost>")
+# The address of the site in e-mail links (no request to take it from in a Celery task).
+SITE_URL = env.str("SITE_URL", default="") or (
+    (CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000" if DEBUG else ""])[0]
+    or (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "http://localhost")
+)
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL: expected https://host, got {SITE_URL!r}")
+# The to-do count in the navigation runs on every page: kept this long per user, and
+# forgotten when something changes for them (cases/todo.py).
+TODO_COUNT_SECONDS = env_int("TODO_COUNT_SECONDS", 60)
+CELERY_BEAT_SCHEDULE["follow-up-digests"] = {
+    "task": "cases.tasks.queue_follow_up_digests",
+    "schedule": __import__("celery.schedules").schedules.crontab(minute=30, hour=6),
+}
+CELERY_BEAT_SCHEDULE["pending-notifications"] = {
+    "task": "cases.tasks.queue_pending_notifications",
+    "schedule": 15 * 60,
+}
+
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)
 

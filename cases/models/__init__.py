@@ -3,6 +3,7 @@ from .child import CaseStatus, Child, ChildQuerySet, WorkflowStage
 from .closure import ClosureRequest, ClosureStatus, Reopening
 from .family import Caregiver, Household
 from .followup import FollowUp
+from .notification import EmailState, Notification
 from .sharing import ChildUserObjectPermission
 from .transfer import Transfer, TransferStatus
 
@@ -18,7 +19,9 @@ __all__ = [
     "Child",
     "ChildQuerySet",
     "ChildUserObjectPermission",
+    "EmailState",
     "FollowUp",
+    "Notification",
     "Household",
     "WorkflowStage",
 ]

@@ -52,6 +52,12 @@ class Transfer(TracksHistory, models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
+    # What the receiving coordinator needs to decide (issue 12): why the case moves and,
+    # when known, where the family lives now; on acceptance these become the case's
+    # current locality and address (the old county's are wrong by then).
+    reason = models.TextField(_("why the case moves"), blank=True)
+    new_locality = models.CharField(_("new town or commune"), max_length=100, blank=True)
+    new_address = models.TextField(_("new address"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -13,6 +13,7 @@ from audit.models import Action
 from cases import permissions, reasons
 from cases.models import Child, ChildUserObjectPermission
 
+from . import notifications
 from ._common import lock, require, require_open_case, save_child
 
 
@@ -55,4 +56,6 @@ def assign_case(child: Child, user, worker: User | None, *, request=None) -> Chi
         assigned_to_id=worker_id,
         previous_assigned_to_id=previous,
     )
+    if worker is not None:
+        notifications.case_assigned(child, worker, user)
     return child

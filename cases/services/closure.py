@@ -25,6 +25,7 @@ from cases.models import (
 )
 from lookups import registry
 
+from . import notifications
 from ._common import check_case_date, lock, require, require_open_case, save_child
 from .transfer import withdraw_on_closure
 from .workflow import stage_after_reopening
@@ -117,6 +118,9 @@ def close_case(
     if closure.status == ClosureStatus.APPROVED:
         _apply_closure(child, closure, user)
     record(user, Action.CHANGE_CASE, obj=child, request=request, **_closure_audit(closure))
+    if closure.status == ClosureStatus.PENDING:
+        closure.child = child
+        notifications.closure_requested(closure, user)
     return closure
 
 
@@ -218,6 +222,7 @@ def approve_closure(child: Child, user, *, request=None) -> ClosureRequest:
         closure_reason=closure.closure_reason,
         closed_on=closure.closed_on.isoformat(),
     )
+    notifications.closure_decided(closure, user)
     return closure
 
 
@@ -241,6 +246,7 @@ def reject_closure(child: Child, user, decision_note: str = "", *, request=None)
         event="closure_rejected",
         closure_reason=closure.closure_reason,
     )
+    notifications.closure_decided(closure, user)
     return closure
 
 

@@ -14,6 +14,7 @@ from audit.models import Action
 from cases import permissions, reasons
 from cases.models import Child, ChildUserObjectPermission
 
+from . import notifications
 from ._common import lock, require, save_child
 
 PERMISSION = "cases.view_child"
@@ -48,6 +49,7 @@ def share_case(child: Child, user, target: User, *, request=None) -> None:
         )
     assign_perm(PERMISSION, target, child)
     record(user, Action.SHARE, obj=child, request=request, step="granted", user_id=target.pk)
+    notifications.case_shared(child, target, user)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from cases import permissions, reasons
 from cases.models import Child, Transfer, TransferStatus
 from lookups.models import County
 
+from . import notifications
 from ._common import lock, require, require_open_case, save_child
 
 
@@ -63,9 +64,25 @@ def _check_worker(worker: User | None, county_code: str) -> None:
         )
 
 
+def _clean_context(reason: str, new_locality: str, new_address: str) -> dict[str, str]:
+    new_locality = (new_locality or "").strip()
+    if len(new_locality) > Transfer._meta.get_field("new_locality").max_length:
+        raise ValidationError({"new_locality": _("At most 100 characters.")})
+    return {
+        "reason": (reason or "").strip(),
+        "new_locality": new_locality,
+        "new_address": (new_address or "").strip(),
+    }
+
+
 def _move(child: Child, transfer: Transfer, user, worker: User | None) -> None:
     child.current_county_id = transfer.to_county_id
     child.assigned_to = worker
+    # The family lives where the request says now: the old county's locality and address
+    # are wrong once the case moves, so they are replaced even when the request left them
+    # empty (the receiving county fills them in on the case page).
+    child.current_locality = transfer.new_locality
+    child.current_address = transfer.new_address
     save_child(
         child,
         user,
@@ -78,8 +95,18 @@ def _move(child: Child, transfer: Transfer, user, worker: User | None) -> None:
 
 
 @transaction.atomic
-def request_transfer(child: Child, user, to_county: County | str, *, request=None) -> Transfer:
-    """Ask the receiving county to take the case (the family moved)."""
+def request_transfer(
+    child: Child,
+    user,
+    to_county: County | str,
+    *,
+    reason: str = "",
+    new_locality: str = "",
+    new_address: str = "",
+    request=None,
+) -> Transfer:
+    """Ask the receiving county to take the case (the family moved), saying why and, when
+    known, where the family lives now."""
     child = lock(child)
     require(permissions.can_request_transfer(user, child))
     require_open_case(child)
@@ -89,14 +116,24 @@ def request_transfer(child: Child, user, to_county: County | str, *, request=Non
         from_county_id=child.current_county_id,
         to_county_id=code,
         requested_by=user,
+        **_clean_context(reason, new_locality, new_address),
     )
     _audit(user, transfer, "requested", request)
+    notifications.transfer_requested(transfer, user)
     return transfer
 
 
 @transaction.atomic
 def transfer_case(
-    child: Child, user, to_county: County | str, assign_to: User | None = None, *, request=None
+    child: Child,
+    user,
+    to_county: County | str,
+    assign_to: User | None = None,
+    *,
+    reason: str = "",
+    new_locality: str = "",
+    new_address: str = "",
+    request=None,
 ) -> Transfer:
     """The country coordinator moves the case at once."""
     child = lock(child)
@@ -104,6 +141,7 @@ def transfer_case(
     require_open_case(child)
     code = _check_destination(child, to_county)
     _check_worker(assign_to, code)
+    context = _clean_context(reason, new_locality, new_address)
     now = timezone.now()
     transfer = Transfer.objects.create(
         child=child,
@@ -114,9 +152,12 @@ def transfer_case(
         decided_by=user,
         decided_at=now,
         assigned_to=assign_to,
+        **context,
     )
     _move(child, transfer, user, assign_to)
     _audit(user, transfer, "transferred", request)
+    if assign_to is not None:
+        notifications.case_assigned(child, assign_to, user)
     return transfer
 
 
@@ -138,9 +179,18 @@ def _decide(transfer: Transfer, user, status: str, note: str = "") -> None:
 
 @transaction.atomic
 def accept_transfer(
-    transfer: Transfer, user, assign_to: User | None = None, *, request=None
+    transfer: Transfer,
+    user,
+    assign_to: User | None = None,
+    *,
+    new_locality: str | None = None,
+    new_address: str | None = None,
+    request=None,
 ) -> Transfer:
-    """The receiving coordinator takes the case, optionally assigning one of their workers."""
+    """The receiving coordinator takes the case, optionally assigning one of their workers.
+
+    new_locality/new_address correct what the request said (None keeps it); the case's
+    current locality and address become the request's (transfer history keeps both)."""
     child = lock(transfer.child)
     transfer = _lock_pending(transfer)
     require(permissions.can_decide_transfer(user, transfer))
@@ -148,11 +198,23 @@ def accept_transfer(
     if child.current_county_id != transfer.from_county_id:
         raise ValidationError(_("The case moved since the request: this transfer is stale."))
     _check_worker(assign_to, transfer.to_county_id)
+    if new_locality is not None or new_address is not None:
+        context = _clean_context(
+            transfer.reason,
+            transfer.new_locality if new_locality is None else new_locality,
+            transfer.new_address if new_address is None else new_address,
+        )
+        transfer.new_locality, transfer.new_address = (
+            context["new_locality"],
+            context["new_address"],
+        )
     transfer.assigned_to = assign_to
     _decide(transfer, user, TransferStatus.ACCEPTED)
     _move(child, transfer, user, assign_to)
     transfer.child = child
     _audit(user, transfer, "accepted", request)
+    if assign_to is not None:
+        notifications.case_assigned(child, assign_to, user)
     return transfer
 
 

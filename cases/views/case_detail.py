@@ -15,6 +15,7 @@ from cases.answers import answer
 from cases.history import case_history
 from cases.labels import case_sections, display, field_label
 from cases.models import Child
+from cases.services.notifications import mark_seen
 
 
 def sections_of(child: Child) -> list[dict]:
@@ -55,6 +56,8 @@ def case_detail(request, code: str):
         .get(pk=child.pk)
     )
     record(request.user, Action.VIEW_CASE, obj=child, request=request)
+    # Opening the case is how a worker takes note that it was assigned, shared or returned.
+    mark_seen(request.user, child)
     members, hidden_members = household_of(request.user, child)
     context = {
         "child": child,

@@ -50,6 +50,9 @@ def transfer_request(request, code: str):
                 request.user,
                 data["to_county"],
                 data.get("assign_to"),
+                reason=data["reason"],
+                new_locality=data["new_locality"],
+                new_address=data["new_address"],
                 request=request,
             ),
             title=_("Transfer the case to another county"),
@@ -66,7 +69,15 @@ def transfer_request(request, code: str):
         request,
         child,
         form,
-        lambda data: request_transfer(child, request.user, data["to_county"], request=request),
+        lambda data: request_transfer(
+            child,
+            request.user,
+            data["to_county"],
+            reason=data["reason"],
+            new_locality=data["new_locality"],
+            new_address=data["new_address"],
+            request=request,
+        ),
         title=_("Ask another county to take the case"),
         intro=_(
             "The family moved. The coordinator of the receiving county accepts or refuses; "
@@ -75,6 +86,19 @@ def transfer_request(request, code: str):
         submit=_("Send the request"),
         success=_("The transfer request was sent."),
     )
+
+
+def transfer_facts(transfer: Transfer) -> dict:
+    """What the receiving coordinator needs to decide, without the child's identity: the
+    concerns (shown as labels), how much work was done, how many children move together."""
+    child = transfer.child
+    return {
+        "concerns": list(child.protection_concerns.order_by("pk").values_list("pk", flat=True)),
+        "follow_ups": child.follow_ups.count(),
+        "household_size": Child.objects.cases().filter(household_id=child.household_id).count()
+        if child.household_id
+        else 1,
+    }
 
 
 def _pending_for_decision(user, code: str) -> Transfer:
@@ -97,10 +121,17 @@ def _pending_for_decision(user, code: str) -> Transfer:
 @require_http_methods(["GET", "POST"])
 def accept(request, code: str):
     transfer = _pending_for_decision(request.user, code)
-    form = AcceptTransferForm(request.POST or None, county_code=transfer.to_county_id)
+    form = AcceptTransferForm(request.POST or None, transfer=transfer)
     if request.method == "POST" and form.is_valid():
         try:
-            accept_transfer(transfer, request.user, form.cleaned_data["assign_to"], request=request)
+            accept_transfer(
+                transfer,
+                request.user,
+                form.cleaned_data["assign_to"],
+                new_locality=form.cleaned_data["new_locality"],
+                new_address=form.cleaned_data["new_address"],
+                request=request,
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -109,7 +140,12 @@ def accept(request, code: str):
     return render(
         request,
         "cases/workflow/transfer_decide.html",
-        {"transfer": transfer, "form": form, "refuse_form": DecisionNoteForm()},
+        {
+            "transfer": transfer,
+            "form": form,
+            "refuse_form": DecisionNoteForm(),
+            "facts": transfer_facts(transfer),
+        },
     )
 
 

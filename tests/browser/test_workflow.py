@@ -108,6 +108,8 @@ def test_transfer_accepted_by_the_receiving_coordinator(
     page.wait_for_url(live_server.url + child.get_absolute_url() + "#workflow")
     page.locator("#workflow").get_by_role("link", name="Ask another county").click()
     page.get_by_label("Receiving county").select_option("RO-SV")
+    page.get_by_label("Why does the case move?").fill("The mother found work in Rădăuți.")
+    page.get_by_label("New town or commune").fill("Rădăuți")
     page.get_by_role("button", name="Send the request").click()
     page.wait_for_url(live_server.url + child.get_absolute_url() + "#workflow")
     assert "Waiting for Suceava to accept" in page.locator("#workflow").inner_text()
@@ -128,6 +130,7 @@ def test_transfer_accepted_by_the_receiving_coordinator(
     assert "Olena" in page.locator("h1").inner_text()
     child.refresh_from_db()
     assert child.current_county_id == "RO-SV" and child.assigned_to.username == "worker.sv"
+    assert child.current_locality == "Rădăuți"
 
     page = _context(browser, client, country, live_server).new_page()
     page.goto(live_server.url + "/cases/caseload/")

@@ -30,7 +30,7 @@ CASE_URLS = [
     ("withdraw_closure", {}, {}),
     ("reopen", {}, {"reason": "forged"}),
     ("assign", {}, {"worker": "WORKER"}),
-    ("transfer", {}, {"to_county": "RO-SV"}),
+    ("transfer", {}, {"to_county": "RO-SV", "reason": "The family moved."}),
     ("accept_transfer", {}, {"assign_to": "WORKER"}),
     ("refuse_transfer", {}, {"note": "no"}),
     ("cancel_transfer", {}, {}),

@@ -25,7 +25,7 @@ def test_coordinator_assigns_and_the_worker_sees_it_on_the_home_page(
     assert events(child, "change_case", event="assigned").count() == 1
     client.force_login(worker2_tm)
     home = client.get(reverse("home")).content.decode()
-    assert "Newly assigned to me" in home and child.code in home
+    assert "Newly assigned or shared with me" in home and child.code in home
     assert client.get(child.get_absolute_url()).status_code == 200
 
 

@@ -16,7 +16,12 @@ def test_the_whole_transfer_through_the_pages(client, worker_tm, coord_tm, coord
     child = open_case(coord_tm, risk="high", first_name="Olena", last_name="Melnyk")
     client.force_login(coord_tm)
     assert "Ask another county" in client.get(url(child, "transfer")).content.decode()
-    assert client.post(url(child, "transfer"), {"to_county": "RO-SV"}).status_code == 302
+    assert (
+        client.post(
+            url(child, "transfer"), {"to_county": "RO-SV", "reason": "The family moved."}
+        ).status_code
+        == 302
+    )
     transfer = Transfer.objects.get()
     assert transfer.status == "pending"
 
@@ -87,7 +92,7 @@ def test_refuse_with_a_reason(client, worker_tm, coord_sv):
 def test_worker_requests_and_withdraws(client, worker_tm, worker2_tm):
     child = open_case(worker_tm)
     client.force_login(worker_tm)
-    client.post(url(child, "transfer"), {"to_county": "RO-SV"})
+    client.post(url(child, "transfer"), {"to_county": "RO-SV", "reason": "The family moved."})
     page = client.get(child.get_absolute_url()).content.decode()
     assert "Waiting for Suceava to accept" in page
     assert child.code in client.get(reverse("cases:transfers")).content.decode()
@@ -101,7 +106,12 @@ def test_worker_who_does_not_carry_the_case_gets_403(client, worker_tm, worker_s
     child = open_case(worker_tm)
     share_case(child, coord_tm, worker_sv)
     client.force_login(worker_sv)
-    assert client.post(url(child, "transfer"), {"to_county": "RO-SV"}).status_code == 403
+    assert (
+        client.post(
+            url(child, "transfer"), {"to_county": "RO-SV", "reason": "The family moved."}
+        ).status_code
+        == 403
+    )
     assert not Transfer.objects.exists()
 
 
@@ -109,7 +119,7 @@ def test_country_coordinator_transfers_directly(client, worker_tm, country, coor
     child = open_case(worker_tm)
     client.force_login(country)
     assert "move the case at once" in client.get(url(child, "transfer")).content.decode()
-    client.post(url(child, "transfer"), {"to_county": "RO-SV"})
+    client.post(url(child, "transfer"), {"to_county": "RO-SV", "reason": "The family moved."})
     child.refresh_from_db()
     assert child.current_county_id == "RO-SV"
     assert Child.objects.visible_to(coord_sv).filter(pk=child.pk).exists()
@@ -126,7 +136,8 @@ def test_country_coordinator_chooses_the_receiving_worker(
     # Workers of the county the case leaves are not offered.
     assert str(worker2_tm.pk) not in choices
     response = client.post(
-        url(child, "transfer"), {"to_county": "RO-SV", "assign_to": worker_sv.pk}
+        url(child, "transfer"),
+        {"to_county": "RO-SV", "reason": "Moved.", "assign_to": worker_sv.pk},
     )
     assert response.status_code == 302
     child.refresh_from_db()
@@ -140,7 +151,8 @@ def test_country_coordinator_cannot_pick_a_worker_of_another_county(
     child = open_case(worker_tm)
     client.force_login(country)
     response = client.post(
-        url(child, "transfer"), {"to_county": "RO-CJ", "assign_to": worker_sv.pk}
+        url(child, "transfer"),
+        {"to_county": "RO-CJ", "reason": "Moved.", "assign_to": worker_sv.pk},
     )
     assert response.status_code == 200
     assert "Choose a worker of the receiving county." in response.content.decode()

@@ -108,3 +108,56 @@ def test_worker_takes_the_task_from_redis_and_deletes_expired_sessions(through_r
     assert through_redis.llen("celery") == 0
     assert "accounts.tasks.clear_expired_sessions" in output
     assert "succeeded" in output
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="the worker process connects to the PostgreSQL test database",
+)
+def test_worker_sends_the_notification_email_queued_by_a_closure_request(
+    through_redis, lookups_loaded, tmp_path
+):
+    """Issue 12: the request only queues; the worker, through Redis, writes the e-mail."""
+    from cases.models import EmailState, Notification
+    from cases.services.closure import close_case
+    from tests.cases._workflow import TODAY, open_case
+    from tests.personas import make_user
+
+    worker = make_user("worker.tm", "field_worker", "RO-TM")
+    make_user("coord.tm", "county_coordinator", "RO-TM", email="coord@example.org")
+    child = open_case(worker, risk="high", first_name="Olena", last_name="Melnyk")
+    close_case(child, worker, "needs_met", TODAY())  # commits: on_commit queues the task
+
+    assert through_redis.llen("celery") == 1
+    notification = Notification.objects.get()
+    assert notification.email_state == EmailState.PENDING
+
+    outbox = tmp_path / "mail"
+    os.environ["EMAIL_URL"] = f"filemail:///{outbox}"  # django-environ drops one slash
+    try:
+        worker_process = start_worker()
+    finally:
+        del os.environ["EMAIL_URL"]
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            notification.refresh_from_db()
+            if notification.email_state != EmailState.PENDING:
+                break
+            assert worker_process.poll() is None, worker_process.stdout.read()
+            time.sleep(0.5)
+    finally:
+        worker_process.send_signal(signal.SIGTERM)
+        try:
+            output, _ = worker_process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
+            output, _ = worker_process.communicate()
+
+    assert notification.email_state == EmailState.SENT, output
+    (written,) = list(outbox.iterdir())
+    text = written.read_text()
+    # The worker speaks the site's language (Romanian by default): check the code and link.
+    assert f"/cases/{child.code}/#workflow" in text and "coord@example.org" in text
+    assert "Olena" not in text and "Melnyk" not in text
+    assert "cases.tasks.send_notification" in output

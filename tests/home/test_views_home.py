@@ -20,6 +20,11 @@ def set_case(child: Child, **fields) -> Child:
     return child
 
 
+def block(response, key: str):
+    """A to-do block of the home page (cases/todo.py) by its section key."""
+    return next(b for b in response.context["todo"] if b.section.key == key)
+
+
 @pytest.fixture
 def today():
     return timezone.localdate()
@@ -54,7 +59,7 @@ def test_field_worker_sees_own_follow_ups_due_not_a_colleagues(
     assert response.status_code == 200
     page = response.content.decode()
     assert "My cases" in page
-    due = [c.code for c in response.context["due_cases"]]
+    due = [c.code for c in block(response, "follow-ups").rows]
     assert due == [overdue.code, later.code]  # soonest first, closed cases left out
     assert overdue.full_name in page
     assert colleague.code not in page
@@ -67,11 +72,13 @@ def test_field_worker_sees_own_follow_ups_due_not_a_colleagues(
 
 
 def test_field_worker_sees_a_case_newly_assigned_by_the_coordinator(client, worker_tm, coord_tm):
-    assigned = set_case(make_child(coord_tm, seed=5), assigned_to=worker_tm)
+    from cases.services.assignment import assign_case
+
+    assigned = assign_case(make_child(coord_tm, seed=5), coord_tm, worker_tm)
     client.force_login(worker_tm)
     response = client.get("/")
-    assert [c.code for c in response.context["new_assignments"]] == [assigned.code]
-    assert "Newly assigned to me" in response.content.decode()
+    assert [n.child.code for n in block(response, "new-cases").rows] == [assigned.code]
+    assert "Newly assigned or shared with me" in response.content.decode()
     assert response.context["counts"]["open"] == 1
 
 
