@@ -8,7 +8,6 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from audit.details import add_value_display
-
         from cases.labels import field_label
         from cases.models.followup import ContactType
 
