@@ -139,9 +139,7 @@ def test_ids_and_codes_are_shown_as_names_and_labels_while_stored_as_codes(
     assert shared.details["user_id"] == worker_sv.pk
 
 
-def test_user_names_are_resolved_for_the_whole_page_at_once(
-    client, country, coord_tm, worker_tm
-):
+def test_user_names_are_resolved_for_the_whole_page_at_once(client, country, coord_tm, worker_tm):
     child = make_child(worker_tm, seed=4)
     record(coord_tm, Action.CHANGE_CASE, obj=child, assigned_to_id=worker_tm.pk)
     client.force_login(country)
