@@ -70,6 +70,7 @@ def workflow_panel(context, child=None):
         "decide_transfer": pending_transfer is not None
         and permissions.can_decide_transfer(user, pending_transfer),
         "share": permissions.can_share(user, child),
+        "manage_shares": permissions.can_manage_shares(user, child),
     }
     assessment = child.assessments.select_related("assessed_by").first()
     return {
@@ -90,7 +91,7 @@ def workflow_panel(context, child=None):
         "reopenings": list(child.reopenings.select_related("reopened_by")[:3]),
         "pending_transfer": pending_transfer,
         "transfers": [t for t in transfers if t is not pending_transfer][:5],
-        "shared_with": list(shared_with(child)) if may["share"] else [],
+        "shared_with": list(shared_with(child)) if may["manage_shares"] else [],
         "may": may,
     }
 

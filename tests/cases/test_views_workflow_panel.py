@@ -89,3 +89,15 @@ def test_panel_queries_do_not_grow_with_the_records(
         html = render(coord_tm, child)
     assert "The 5 latest of 8 follow-ups." in html
     assert "worker.sv" in html
+
+
+def test_a_closed_case_is_not_offered_for_sharing_but_its_shares_can_be_revoked(
+    worker_tm, coord_tm, worker_sv
+):
+    child = open_case(worker_tm)
+    share_case(child, coord_tm, worker_sv)
+    close_case(child, coord_tm, "returned_ukraine", TODAY())
+    child.refresh_from_db()
+    html = render(coord_tm, child)
+    assert "Share with a user of another county" not in html
+    assert "Revoke" in html and worker_sv.username in html
