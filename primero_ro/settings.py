@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # accounts: a logged-in user's stored language (accounts/language.py).
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # accounts: the absolute session lifetime, then the second factor (docs/security.md).
     "accounts.middleware.SessionLifetimeMiddleware",
