@@ -1,6 +1,7 @@
 """Editing a section of a case: the registration rules, history, audit, and no lost update."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -269,6 +270,12 @@ def test_anonymous_visitor_is_sent_to_login(client, case):
     assert response["Location"].startswith(reverse("login"))
 
 
+def marked(body: str, code: str) -> bool:
+    """The field's box carries the mark of an answer that differs from what was sent."""
+    found = re.search(rf'class="field([^"]*)" id="field-{code}"', body)
+    return found is not None and "merged" in found.group(1).split()
+
+
 def resubmit(response, **changes):
     """What the browser sends back from a page's form left as shown, with some changes."""
     form = response.context["form"]
@@ -301,9 +308,9 @@ def test_saving_again_after_a_conflict_keeps_the_colleagues_change(worker_tm, co
     assert form["current_address"].value() == "Strada Florilor 3"
     body = stale.content.decode()
     assert "Changed by a colleague: now “Lugoj”" in body
-    assert 'class="field merged" id="field-current_locality"' in body
+    assert marked(body, "current_locality")
     assert 'id="field-current_address"' in body
-    assert 'class="field merged" id="field-current_address"' not in body
+    assert not marked(body, "current_address")
     # Saving the page as shown keeps both changes.
     again = first.post(edit_url(case, "E"), resubmit(stale))
     assert again.status_code == 302
