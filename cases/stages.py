@@ -16,7 +16,7 @@ from cases.services.workflow import ORDER
 @dataclass(frozen=True)
 class Step:
     code: str
-    label: str
+    label: object  # lazy text: the stage in the active language
     done: bool
     current: bool
 
