@@ -91,9 +91,19 @@ class SectionForm(forms.Form):
         fields = dict(self.fields)
         for code in codes:
             choice = forms.ChoiceField(
-                label=_("Both you and a colleague changed this answer. Keep:"),
+                label=_("Both you and a colleague changed this answer. Keep:")
+                if code in fields
+                else _(
+                    "Other adults travelling with the child: both you and a colleague "
+                    "changed the list. Keep:"
+                ),
                 choices=[
-                    (merge.MINE, _("my answer (in the field above)")),
+                    (
+                        merge.MINE,
+                        _("my answer (in the field above)")
+                        if code in fields
+                        else _("my list (below)"),
+                    ),
                     (
                         merge.SAVED,
                         format_lazy(

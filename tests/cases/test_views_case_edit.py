@@ -407,3 +407,39 @@ def test_adults_changed_by_a_colleague_are_not_reverted(worker_tm, coord_tm, cas
     assert first.post(edit_url(case, "D"), data).status_code == 302
     case.refresh_from_db()
     assert [a["first_name"] for a in case.accompanying_adults] == ["Petro"]
+
+
+def test_adults_both_changed_need_a_choice_and_the_saved_list_can_be_kept(
+    worker_tm, coord_tm, case
+):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "D"))
+    opened_second = second.get(edit_url(case, "D"))
+
+    def adult(name):
+        return {
+            "adults-TOTAL_FORMS": "1",
+            "adults-0-first_name": name,
+            "adults-0-last_name": "Melnyk",
+            "adults-0-sex": "male",
+            "adults-0-relationship": "grandparent",
+        }
+
+    assert (
+        second.post(edit_url(case, "D"), resubmit(opened_second, **adult("Petro"))).status_code
+        == 302
+    )
+    stale = first.post(edit_url(case, "D"), resubmit(opened_first, **adult("Ivan")))
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert 'name="keep__accompanying_adults"' in body
+    assert "my list (below)" in body
+    kept = first.post(
+        edit_url(case, "D"),
+        resubmit(stale, keep__accompanying_adults="saved", **adult("Ivan")),
+    )
+    assert kept.status_code == 302
+    case.refresh_from_db()
+    assert [a["first_name"] for a in case.accompanying_adults] == ["Petro"]
