@@ -9,6 +9,18 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import signals
 
+        from audit.details import add_value_display
+
+        from .models import Role
+
+        def role_label(code) -> str:
+            try:
+                return str(Role(code).label)
+            except ValueError:
+                return str(code)
+
+        add_value_display("role", role_label)
+
         from . import login_audit
 
         signals.user_logged_in.connect(login_audit.on_logged_in, dispatch_uid="audit_login")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
@@ -43,6 +44,9 @@ class User(AbstractUser):
         related_name="users",
     )
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    # The language the user last chose (the switch in the top bar): applied at each login,
+    # on any device. Empty: the browser's language, else LANGUAGE_CODE.
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     objects = UserManager()
 

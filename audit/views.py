@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .details import readable_details
 from .models import Action, AuditEvent
 
 PAGE_SIZE = 50
@@ -48,25 +49,6 @@ class AuditFilter(django_filters.FilterSet):
         return qs.filter(object_code=value) if value else qs
 
 
-def _plain(value) -> str:
-    """A detail value as people read it: codes joined, no Python brackets, quotes or None."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_plain(v)}" for k, v in value.items()) or "—"
-    if isinstance(value, list | tuple):
-        return ", ".join(_plain(v) for v in value) or "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
-
-
-def detail_pairs(details) -> list[tuple[str, str]]:
-    return [(str(k), _plain(v)) for k, v in (details or {}).items()]
-
-
 @login_required
 @never_cache
 @require_GET
@@ -77,8 +59,7 @@ def audit_list(request):
     filterset = AuditFilter(request.GET or None, queryset=events)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    for event in page.object_list:
-        event.detail_pairs = detail_pairs(event.details)
+    readable_details(list(page.object_list))
     return render(
         request,
         "audit/audit_list.html",

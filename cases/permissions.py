@@ -96,8 +96,14 @@ def can_cancel_transfer(user, transfer: Transfer) -> bool:
     )
 
 
-def can_share(user, child: Child) -> bool:
+def can_manage_shares(user, child: Child) -> bool:
+    """See and revoke the shares of a case (also once closed: access only shrinks)."""
     return not child.anonymous and coordinates_case(user, child)
+
+
+def can_share(user, child: Child) -> bool:
+    """Give a user of another county access: only while the case is open."""
+    return can_manage_shares(user, child) and is_open(child)
 
 
 def can_see_caseload_of(user, county_code: str | None) -> bool:

@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "primero_ro.middleware.NoStoreWhenSignedInMiddleware",
+    # accounts: a logged-in user's stored language (accounts/language.py).
+    "accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # accounts: the absolute session lifetime, then the second factor (docs/security.md).
     "accounts.middleware.SessionLifetimeMiddleware",

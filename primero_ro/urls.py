@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.language import set_language
 from home.views import health, home
 
 # faults: the database going away outside any view answers 503 "try again", not 500.
@@ -11,7 +12,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
     path("accounts/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also keeps the choice on the user's account.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("cases/", include("cases.urls")),
     path("register/", include("registration.urls")),
     path("referrals/", include("referrals.urls")),

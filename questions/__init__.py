@@ -52,6 +52,12 @@ def conditions_data() -> dict[str, dict]:
     return {code: cond.as_json() for code, cond in CONDITIONS.items()}
 
 
+def required_when_data() -> list[str]:
+    """The questions required while their condition holds, for the page's script: it
+    marks them required when the condition (conditions_data) holds."""
+    return [q.code for q in QUESTIONS if q.required_when and q.when]
+
+
 __all__ = [
     "ANONYMOUS_FIELDS",
     "BY_CODE",
@@ -73,5 +79,6 @@ __all__ = [
     "conditions_data",
     "given",
     "label",
+    "required_when_data",
     "section_codes",
 ]

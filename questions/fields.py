@@ -62,7 +62,17 @@ def _choices(list_name: str, blank: bool):
 
 
 def field_for(question: Question, *, radio: bool = False) -> forms.Field:
-    """The form field of one question (not required: see the module's docstring)."""
+    """The form field of one question (not required: see the module's docstring).
+
+    `required_mark` tells the page to mark the question as required: always for a
+    required question; for one required when a condition holds, the registration page's
+    script sets the mark while the condition holds (questions.required_when_data)."""
+    field = _field_for(question, radio=radio)
+    field.required_mark = question.required
+    return field
+
+
+def _field_for(question: Question, *, radio: bool = False) -> forms.Field:
     q = question
     common = {"label": q.label, "required": False}
     if q.kind == "date":

@@ -24,6 +24,7 @@ from questions import (
     Context,
     check,
     conditions_data,
+    required_when_data,
     section_codes,
 )
 from questions import messages as question_messages
@@ -42,6 +43,7 @@ CAREGIVER_FIELDS = tuple(q.code for q in QUESTIONS if q.when is HAS_CAREGIVER)
 CAREGIVER_PERSON_FIELDS = tuple(CAREGIVER_ATTRS)
 # The conditions as data for static/js/registration.js (json_script).
 CONDITIONS = conditions_data()
+REQUIRED_WHEN = required_when_data()
 # The stored value of an answer that does not apply.
 EMPTY = {"yesno": None, "date": None, "multi": []}
 NOT_QUESTIONS = (

@@ -26,6 +26,7 @@ from registration.duplicates import find_duplicates
 from registration.forms import (
     CAREGIVER_PERSON_FIELDS,
     CONDITIONS,
+    REQUIRED_WHEN,
     AccompanyingAdultFormSet,
     AccompanyingChildFormSet,
     RegistrationForm,
@@ -184,6 +185,7 @@ def _render(
         "caregiver_choices": _caregiver_choices(reg, data),
         "caregiver_searched": searched,
         "conditions": CONDITIONS,
+        "required_when": REQUIRED_WHEN,
         "personal_fields": [name for name in PERSONAL_FIELDS if name in form.fields],
         "caregiver_person_fields": CAREGIVER_PERSON_FIELDS,
         "risk_rules": {

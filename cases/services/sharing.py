@@ -15,7 +15,7 @@ from cases import permissions, reasons
 from cases.models import Child, ChildUserObjectPermission
 
 from . import notifications
-from ._common import lock, require, save_child
+from ._common import lock, require, require_open_case, save_child
 
 PERMISSION = "cases.view_child"
 
@@ -42,6 +42,7 @@ def share_candidates(child: Child) -> QuerySet[User]:
 @transaction.atomic
 def share_case(child: Child, user, target: User, *, request=None) -> None:
     child = lock(child)
+    require_open_case(child)
     require(permissions.can_share(user, child))
     if not share_candidates(child).filter(pk=target.pk).exists():
         raise ValidationError(
@@ -56,7 +57,7 @@ def share_case(child: Child, user, target: User, *, request=None) -> None:
 def unshare_case(child: Child, user, target: User, *, request=None) -> None:
     """Revoke the share; a user who then may not open the case loses its assignment too."""
     child = lock(child)
-    require(permissions.can_share(user, child))
+    require(permissions.can_manage_shares(user, child))
     if not shared_with(child).filter(pk=target.pk).exists():
         raise ValidationError({"user": _("The case is not shared with this user.")})
     remove_perm(PERMISSION, target, child)

@@ -10,9 +10,9 @@ from django import template
 from django.utils import timezone
 
 from cases import permissions
-from cases.models import ClosureStatus, TransferStatus, WorkflowStage
+from cases.models import ClosureStatus, TransferStatus
 from cases.services.sharing import shared_with
-from cases.services.workflow import ORDER
+from cases.stages import stage_steps
 
 register = template.Library()
 
@@ -70,25 +70,9 @@ def workflow_panel(context, child=None):
         "decide_transfer": pending_transfer is not None
         and permissions.can_decide_transfer(user, pending_transfer),
         "share": permissions.can_share(user, child),
+        "manage_shares": permissions.can_manage_shares(user, child),
     }
-    stages = [
-        {
-            "code": stage.value,
-            "label": stage.label,
-            "done": child.workflow_stage in ORDER
-            and ORDER.index(stage) < ORDER.index(child.workflow_stage),
-            "current": child.workflow_stage == stage,
-        }
-        for stage in ORDER
-    ]
-    stages.append(
-        {
-            "code": WorkflowStage.CLOSED.value,
-            "label": WorkflowStage.CLOSED.label,
-            "done": False,
-            "current": child.workflow_stage == WorkflowStage.CLOSED,
-        }
-    )
+    assessment = child.assessments.select_related("assessed_by").first()
     return {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
@@ -98,16 +82,16 @@ def workflow_panel(context, child=None):
         "overdue": child.status == "open"
         and child.next_follow_up_due is not None
         and child.next_follow_up_due < today,
-        "stages": stages,
+        "stages": stage_steps(child, assessment),
         "follow_ups": follow_ups,
         "follow_up_count": child.follow_ups.count() if len(follow_ups) == 5 else len(follow_ups),
-        "assessment": child.assessments.select_related("assessed_by").first(),
+        "assessment": assessment,
         "pending_closure": pending_closure,
         "last_closure": last_closure,
         "reopenings": list(child.reopenings.select_related("reopened_by")[:3]),
         "pending_transfer": pending_transfer,
         "transfers": [t for t in transfers if t is not pending_transfer][:5],
-        "shared_with": list(shared_with(child)) if may["share"] else [],
+        "shared_with": list(shared_with(child)) if may["manage_shares"] else [],
         "may": may,
     }
 

@@ -15,7 +15,7 @@ from audit.log import record
 from audit.models import Action
 from cases import permissions
 from cases.access import get_case_for_user
-from cases.forms_edit import SECTION_FORMS, SECTIONS
+from cases.forms_edit import SECTION_FORMS, SECTIONS, merged_after_conflict
 from cases.history import changes_since
 from cases.services.editing import StaleCase, update_case
 
@@ -44,12 +44,9 @@ def case_edit(request, code: str, section: str):
                 )
             except StaleCase as stale:
                 conflict = changes_since(stale.child, stale.expected_version)
-                # Keep what the user typed, but against the version now saved, so that
-                # saving again (after reading the changes) is a deliberate choice.
-                data = request.POST.copy()
-                data["version"] = stale.child.version
-                form = form_class(data, child=stale.child)
-                form.is_valid()
+                # The case as saved now with the user's own changes kept: saving again
+                # never puts back, unseen, what a colleague changed meanwhile.
+                form = merged_after_conflict(form, stale.child)
             else:
                 if changes:
                     messages.success(request, _("The case was saved."))

@@ -37,7 +37,7 @@ def share(request, code: str):
 @require_POST
 def unshare(request, code: str):
     child = get_case_for_user(request.user, code)
-    require(permissions.can_share(request.user, child))
+    require(permissions.can_manage_shares(request.user, child))
     form = UserIdForm(request.POST)
     target = User.objects.filter(pk=form.cleaned_data["user"]).first() if form.is_valid() else None
     if target is None:

@@ -10,6 +10,8 @@
   // This user's drafts, encrypted (static/js/drafts.js); null when they cannot be kept.
   var drafts = window.PrimeroDrafts ? window.PrimeroDrafts.open(banner) : null;
   var conditions = JSON.parse(document.getElementById("registration-conditions").textContent);
+  // Questions required while their condition holds (questions.required_when_data).
+  var requiredWhen = JSON.parse(document.getElementById("registration-required-when").textContent);
   var risk = JSON.parse(document.getElementById("registration-risk").textContent);
   var personal = JSON.parse(document.getElementById("registration-personal").textContent);
   // The caregiver's own questions (hidden when a caregiver already registered is picked).
@@ -62,6 +64,10 @@
     var notice = document.getElementById("consent-notice");
     if (notice) notice.hidden = value("consent_registration") !== "no";
     Object.keys(conditions).forEach(function (name) { show(name, holds(conditions[name])); });
+    requiredWhen.forEach(function (name) {
+      var box = document.getElementById("field-" + name);
+      if (box) box.classList.toggle("required", holds(conditions[name]));
+    });
     var picked = value("existing_caregiver") !== "";
     var unaccompanied = value("uasc_status") === "unaccompanied";
     CAREGIVER_PERSON.forEach(function (name) {

@@ -79,7 +79,7 @@ def test_coordinator_fixes_a_file_and_imports_it(
         str(tmp_path / "caregivers.csv")
     )
     page.get_by_role("button", name="Check the files").click()
-    assert "5 new, 0 changed, 0 unchanged" in page.locator("#job-status").inner_text()
+    assert "5 new records, 0 changed, 0 unchanged" in page.locator("#job-status").inner_text()
     page.screenshot(path=str(SHOTS / "import-preview.png"), full_page=True)
     page.get_by_role("button", name="Import").click()
     assert "Imported on" in page.locator(".message.success").inner_text()
@@ -137,8 +137,8 @@ def test_coordinator_exports_the_county_and_reimports_it_unchanged(
     page.get_by_role("button", name="Check the files").click()
     status = page.locator("#job-status").inner_text()
     page.screenshot(path=str(SHOTS / "qa7-roundtrip-preview.png"), full_page=True)
-    assert "0 new, 0 changed, 3 unchanged" in status
-    assert "0 new, 0 changed, 2 unchanged" in status
+    assert "0 new records, 0 changed, 3 unchanged" in status
+    assert "0 new records, 0 changed, 2 unchanged" in status
     page.get_by_role("button", name="Import").click()
     assert "Imported on" in page.locator(".message.success").inner_text()
     assert Referral.objects.count() == 2

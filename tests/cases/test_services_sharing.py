@@ -50,3 +50,16 @@ def test_revoking_clears_the_assignment_of_the_outsider(coord_tm, worker_tm, wor
     child.refresh_from_db()
     assert child.assigned_to is None
     assert not visible(worker_sv, child)
+
+
+def test_a_closed_case_cannot_be_shared(coord_tm, worker_tm, worker_sv):
+    from cases.services.closure import close_case
+    from tests.cases._workflow import TODAY
+
+    child = open_case(worker_tm)
+    close_case(child, coord_tm, "returned_ukraine", TODAY())
+    child.refresh_from_db()
+    with pytest.raises(ValidationError, match="The case is closed."):
+        share_case(child, coord_tm, worker_sv)
+    assert not visible(worker_sv, child)
+    assert not events(child, "share").exists()

@@ -99,6 +99,59 @@ def test_details_are_shown_plainly_without_python_brackets(client, country):
     client.force_login(country)
     body = client.get(URL).content.decode()
     assert "filters: status=open, risk_level=high" in body
-    assert "assigned_to_id: —" in body
+    assert "assigned to: —" in body
     assert "name_search: yes" in body
     assert "{&#x27;" not in body and "None" not in body
+
+
+def test_ids_and_codes_are_shown_as_names_and_labels_while_stored_as_codes(
+    client, country, coord_tm, worker_tm, worker_sv
+):
+    child = make_child(worker_tm, seed=3)
+    assigned = record(
+        coord_tm,
+        Action.CHANGE_CASE,
+        obj=child,
+        event="assigned",
+        assigned_to_id=worker_tm.pk,
+        previous_assigned_to_id=None,
+    )
+    shared = record(coord_tm, Action.SHARE, obj=child, step="granted", user_id=worker_sv.pk)
+    record(
+        worker_tm,
+        Action.CHANGE_CASE,
+        obj=child,
+        fields=["current_locality"],
+        workflow_stage="referred",
+        to_county="RO-SV",
+    )
+    client.force_login(country)
+    body = client.get(URL).content.decode()
+    assert f"assigned to: {worker_tm.username}" in body
+    assert f"user: {worker_sv.username}" in body
+    assert "answers changed: Town or commune" in body
+    assert "workflow stage: Referred to services" in body
+    assert "to county: Suceava" in body
+    assert "assigned_to_id" not in body and "user_id" not in body
+    assigned.refresh_from_db()
+    shared.refresh_from_db()
+    assert assigned.details["assigned_to_id"] == worker_tm.pk
+    assert shared.details["user_id"] == worker_sv.pk
+
+
+def test_user_names_are_resolved_for_the_whole_page_at_once(client, country, coord_tm, worker_tm):
+    child = make_child(worker_tm, seed=4)
+    record(coord_tm, Action.CHANGE_CASE, obj=child, assigned_to_id=worker_tm.pk)
+    client.force_login(country)
+    client.get(URL)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    for _ in range(20):
+        record(coord_tm, Action.CHANGE_CASE, obj=child, assigned_to_id=coord_tm.pk)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(URL).content.decode()
+    assert body.count(f"assigned to: {coord_tm.username}") == 20
+    assert len(many.captured_queries) == len(one.captured_queries)

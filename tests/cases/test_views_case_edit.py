@@ -1,6 +1,7 @@
 """Editing a section of a case: the registration rules, history, audit, and no lost update."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -267,3 +268,178 @@ def test_anonymous_visitor_is_sent_to_login(client, case):
     response = client.get(edit_url(case, "B"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def marked(body: str, code: str) -> bool:
+    """The field's box carries the mark of an answer that differs from what was sent."""
+    found = re.search(rf'class="field([^"]*)" id="field-{code}"', body)
+    return found is not None and "merged" in found.group(1).split()
+
+
+def resubmit(response, **changes):
+    """What the browser sends back from a page's form left as shown, with some changes."""
+    form = response.context["form"]
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    if hasattr(form, "adults"):
+        data.update({"adults-TOTAL_FORMS": "0", "adults-INITIAL_FORMS": "0"})
+    data.update(changes)
+    return data
+
+
+def test_saving_again_after_a_conflict_keeps_the_colleagues_change(worker_tm, coord_tm, case):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "E"))
+    opened_second = second.get(edit_url(case, "E"))
+    # The colleague changes the locality and saves first.
+    saved = second.post(edit_url(case, "E"), resubmit(opened_second, current_locality="Lugoj"))
+    assert saved.status_code == 302
+    # The first user changed the address only, from the form opened before.
+    stale = first.post(
+        edit_url(case, "E"), resubmit(opened_first, current_address="Strada Florilor 3")
+    )
+    assert stale.status_code == 409
+    form = stale.context["form"]
+    assert form["current_locality"].value() == "Lugoj"
+    assert form["current_address"].value() == "Strada Florilor 3"
+    body = stale.content.decode()
+    assert "Changed by a colleague: now “Lugoj”" in body
+    assert marked(body, "current_locality")
+    assert 'id="field-current_address"' in body
+    assert not marked(body, "current_address")
+    # Saving the page as shown keeps both changes.
+    again = first.post(edit_url(case, "E"), resubmit(stale))
+    assert again.status_code == 302
+    case.refresh_from_db()
+    assert case.current_locality == "Lugoj"
+    assert case.current_address == "Strada Florilor 3"
+    assert case.version == 3
+
+
+def test_an_answer_both_changed_shows_both_values_and_needs_a_choice(worker_tm, coord_tm, case):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "E"))
+    opened_second = second.get(edit_url(case, "E"))
+    second.post(edit_url(case, "E"), resubmit(opened_second, current_locality="Lugoj"))
+    stale = first.post(edit_url(case, "E"), resubmit(opened_first, current_locality="Buziaș"))
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "You changed this to “Buziaș”; a colleague saved “Lugoj”." in body
+    assert stale.context["form"]["current_locality"].value() == "Buziaș"
+    assert 'name="keep__current_locality"' in body
+
+    # Saving without choosing is refused, with a message, and changes nothing.
+    unchosen = first.post(edit_url(case, "E"), resubmit(stale))
+    assert unchosen.status_code == 200
+    assert "Choose which answer to keep." in unchosen.content.decode()
+    case.refresh_from_db()
+    assert (case.current_locality, case.version) == ("Lugoj", 2)
+
+    # Choosing the saved answer keeps the colleague's value.
+    kept = first.post(edit_url(case, "E"), resubmit(stale, keep__current_locality="saved"))
+    assert kept.status_code == 302
+    case.refresh_from_db()
+    assert (case.current_locality, case.version) == ("Lugoj", 2)
+
+
+def test_choosing_ones_own_answer_after_a_conflict_saves_it(worker_tm, coord_tm, case):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "E"))
+    opened_second = second.get(edit_url(case, "E"))
+    second.post(edit_url(case, "E"), resubmit(opened_second, current_locality="Lugoj"))
+    stale = first.post(edit_url(case, "E"), resubmit(opened_first, current_locality="Buziaș"))
+    mine = first.post(edit_url(case, "E"), resubmit(stale, keep__current_locality="mine"))
+    assert mine.status_code == 302
+    case.refresh_from_db()
+    assert (case.current_locality, case.version) == ("Buziaș", 3)
+
+
+def test_a_tampered_original_makes_every_difference_a_choice(worker_tm, coord_tm, case):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "E"))
+    opened_second = second.get(edit_url(case, "E"))
+    second.post(edit_url(case, "E"), resubmit(opened_second, current_locality="Lugoj"))
+    stale = first.post(edit_url(case, "E"), resubmit(opened_first, original="{not json"))
+    assert stale.status_code == 409
+    assert 'name="keep__current_locality"' in stale.content.decode()
+    case.refresh_from_db()
+    assert case.current_locality == "Lugoj"
+
+
+def test_adults_changed_by_a_colleague_are_not_reverted(worker_tm, coord_tm, case):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "D"))
+    opened_second = second.get(edit_url(case, "D"))
+    adult = {
+        "adults-TOTAL_FORMS": "1",
+        "adults-0-first_name": "Petro",
+        "adults-0-last_name": "Melnyk",
+        "adults-0-sex": "male",
+        "adults-0-relationship": "grandparent",
+    }
+    assert second.post(edit_url(case, "D"), resubmit(opened_second, **adult)).status_code == 302
+    stale = first.post(edit_url(case, "D"), resubmit(opened_first))
+    assert stale.status_code == 409
+    adults = stale.context["form"].adults
+    data = resubmit(stale)
+    data.update(
+        {
+            "adults-TOTAL_FORMS": str(len(adults.forms)),
+            "adults-INITIAL_FORMS": str(adults.initial_form_count()),
+        }
+    )
+    for form in adults.forms:
+        for name in form.fields:
+            value = form[name].value()
+            data[form.add_prefix(name)] = "" if value is None else value
+    assert first.post(edit_url(case, "D"), data).status_code == 302
+    case.refresh_from_db()
+    assert [a["first_name"] for a in case.accompanying_adults] == ["Petro"]
+
+
+def test_adults_both_changed_need_a_choice_and_the_saved_list_can_be_kept(
+    worker_tm, coord_tm, case
+):
+    first, second = Client(), Client()
+    first.force_login(worker_tm)
+    second.force_login(coord_tm)
+    opened_first = first.get(edit_url(case, "D"))
+    opened_second = second.get(edit_url(case, "D"))
+
+    def adult(name):
+        return {
+            "adults-TOTAL_FORMS": "1",
+            "adults-0-first_name": name,
+            "adults-0-last_name": "Melnyk",
+            "adults-0-sex": "male",
+            "adults-0-relationship": "grandparent",
+        }
+
+    assert (
+        second.post(edit_url(case, "D"), resubmit(opened_second, **adult("Petro"))).status_code
+        == 302
+    )
+    stale = first.post(edit_url(case, "D"), resubmit(opened_first, **adult("Ivan")))
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert 'name="keep__accompanying_adults"' in body
+    assert "my list (below)" in body
+    kept = first.post(
+        edit_url(case, "D"),
+        resubmit(stale, keep__accompanying_adults="saved", **adult("Ivan")),
+    )
+    assert kept.status_code == 302
+    case.refresh_from_db()
+    assert [a["first_name"] for a in case.accompanying_adults] == ["Petro"]

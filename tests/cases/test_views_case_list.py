@@ -344,3 +344,14 @@ def test_a_filter_link_from_a_dashboard_still_works_by_get(client, coord_tm, wor
     response = client.get(URL, {"risk_level": "high"})
     assert response.status_code == 200
     assert len(listed(response)) == 1
+
+
+def test_a_closed_case_shows_its_stage_once(client, worker_tm):
+    child = make_child(worker_tm, seed=5)
+    Child.objects.filter(pk=child.pk).update(status="closed", workflow_stage="closed")
+    client.force_login(worker_tm)
+    client.cookies["django_language"] = "ro"
+    body = client.get(URL, {"status": "closed"}).content.decode()
+    assert child.code in body
+    assert "Închis" in body
+    assert "(Închis)" not in body

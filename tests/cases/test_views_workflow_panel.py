@@ -8,7 +8,7 @@ from cases.services.closure import close_case
 from cases.services.followups import record_follow_up
 from cases.services.sharing import share_case
 from cases.services.transfer import request_transfer
-from cases.services.workflow import record_assessment
+from cases.services.workflow import mark_referred, record_assessment
 from tests.cases._workflow import TODAY, open_case
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,24 @@ def test_stage_steps_mark_the_current_one(worker_tm):
     html = render(worker_tm, child)
     assert 'class="stage done">Registered' in html
     assert 'class="stage current" aria-current="step">Initial assessment done' in html
+
+
+def test_a_case_referred_before_any_assessment_shows_the_assessment_not_done(worker_tm):
+    child = open_case(worker_tm)
+    mark_referred(child, worker_tm)
+    child.refresh_from_db()
+    html = render(worker_tm, child)
+    assert 'class="stage">Initial assessment done' in html
+    assert 'class="stage done">Initial assessment done' not in html
+    assert 'class="stage done">Registered' in html
+    assert 'class="stage current" aria-current="step">Referred to services' in html
+    assert "Not done yet." in html
+    # Once assessed, the bar and the panel agree again.
+    record_assessment(child, worker_tm, assessed_on=TODAY(), risk_level="low")
+    child.refresh_from_db()
+    html = render(worker_tm, child)
+    assert 'class="stage done">Initial assessment done' in html
+    assert "Not done yet." not in html
 
 
 def test_coordinator_is_offered_what_a_worker_is_not(worker_tm, coord_tm):
@@ -71,3 +89,15 @@ def test_panel_queries_do_not_grow_with_the_records(
         html = render(coord_tm, child)
     assert "The 5 latest of 8 follow-ups." in html
     assert "worker.sv" in html
+
+
+def test_a_closed_case_is_not_offered_for_sharing_but_its_shares_can_be_revoked(
+    worker_tm, coord_tm, worker_sv
+):
+    child = open_case(worker_tm)
+    share_case(child, coord_tm, worker_sv)
+    close_case(child, coord_tm, "returned_ukraine", TODAY())
+    child.refresh_from_db()
+    html = render(coord_tm, child)
+    assert "Share with a user of another county" not in html
+    assert "Revoke" in html and worker_sv.username in html

@@ -60,3 +60,19 @@ def test_wrong_method(client, worker_tm, coord_tm):
     client.force_login(coord_tm)
     assert client.get(url(child, "unshare")).status_code == 405
     assert client.delete(url(child)).status_code == 405
+
+
+def test_sharing_a_closed_case_is_refused_but_revoking_works(
+    client, worker_tm, coord_tm, worker_sv
+):
+    from cases.services.closure import close_case
+    from tests.cases._workflow import TODAY
+
+    child = open_case(worker_tm)
+    share_case(child, coord_tm, worker_sv)
+    close_case(child, coord_tm, "returned_ukraine", TODAY())
+    client.force_login(coord_tm)
+    assert client.get(url(child)).status_code == 403
+    assert client.post(url(child), {"user": worker_sv.pk}).status_code == 403
+    assert client.post(url(child, "unshare"), {"user": worker_sv.pk}).status_code == 302
+    assert not visible(worker_sv, child)

@@ -81,7 +81,7 @@ def test_upload_preview_confirm(client, coord_tm):
     assert job.county_id == "RO-TM"
     assert not Child.objects.exists()  # the preview writes nothing
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "2 new, 0 changed, 0 unchanged" in page
+    assert "2 new records, 0 changed, 0 unchanged" in page
     assert reverse("imports:confirm", args=[job.code]) in page
 
     response = client.post(reverse("imports:confirm", args=[job.code]))
@@ -243,6 +243,22 @@ def test_preview_names_the_changed_records(client, coord_tm):
     job = ImportJob.objects.latest("id")
     assert job.status == JobStatus.READY
     page = client.get(job.get_absolute_url()).content.decode()
-    assert "1 new" not in page and "0 new, 1 changed, 1 unchanged" in page
+    assert "1 new" not in page and "0 new records, 1 changed, 1 unchanged" in page
     assert "Changed records (record_ref): <code>REF-2</code>" in page
     assert "REF-1</code>" not in page
+
+
+@pytest.mark.django_db
+def test_preview_counts_and_button_are_in_romanian_and_ukrainian(client, coord_tm):
+    client.force_login(coord_tm)
+    _upload(client, [child_row("REF-1")], [caregiver_row()])
+    job = ImportJob.objects.get()
+    client.cookies["django_language"] = "ro"
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "1 înregistrare nouă, 0 de înregistrări modificate" not in page
+    assert "1 înregistrare nouă" in page and "1 noi" not in page
+    assert "Importați aceste înregistrări</button>" in page
+    client.cookies["django_language"] = "uk"
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "1 новий запис" in page
+    assert "Імпортувати ці записи</button>" in page

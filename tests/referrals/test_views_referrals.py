@@ -437,3 +437,14 @@ def test_refer_page_points_to_an_open_referral_to_the_same_service(client, worke
     assert existing.code in page
     page = client.get(_refer_url(child, "health")).content.decode()
     assert "already has an open referral" not in page
+
+
+def test_the_referral_link_names_the_action_not_the_status(client, worker_tm, provider_tm):
+    child = _child(worker_tm, services_needed=["health"])
+    referral = Referral.objects.filter(child=child).get()
+    client.force_login(worker_tm)
+    client.cookies["django_language"] = "ro"
+    page = client.get(child.get_absolute_url()).content.decode()
+    link = f'<a href="{reverse("referrals:detail", args=[referral.code])}">'
+    assert f'{link}Deschideți referirea <span class="code">{referral.code}' in page
+    assert f"{link}Deschis " not in page

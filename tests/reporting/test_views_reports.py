@@ -386,3 +386,13 @@ def test_message_says_built_when_the_report_was_built_at_once(client, lookups_lo
     assert ReportSnapshot.objects.get().status == JobStatus.DONE
     assert "The report has been built." in page
     assert "being built" not in page
+
+
+def test_the_link_to_a_running_report_is_an_action_in_romanian(client, coord_tm):
+    snapshot = ReportSnapshot.objects.create(
+        period="2023Q4", county_id="RO-TM", status=JobStatus.RUNNING, progress=40
+    )
+    client.force_login(coord_tm)
+    client.cookies["django_language"] = "ro"
+    page = client.get(reverse("reporting:list")).content.decode()
+    assert f'<a href="{snapshot.get_absolute_url()}">Deschideți</a>' in page
