@@ -11,7 +11,6 @@ from django.core.management import call_command
 from cases.models import AnonymisationRequest, Child
 from cases.services.anonymisation import request_anonymisation
 from cases.services.closure import close_case
-from cases.tasks import apply_retention as retention_task
 from tests.cases._erasure import columns_holding, personal_case, reports
 from tests.cases._workflow import TODAY, open_case
 from tests.factories import make_child
@@ -73,12 +72,6 @@ def test_command_anonymises_due_cases_only_and_every_past_report_keeps_its_figur
     out = StringIO()
     call_command("apply_retention", stdout=out)
     assert out.getvalue().startswith("Anonymised 0 closed cases")
-
-
-def test_beat_task_runs_the_same_service(story):
-    assert retention_task.delay().get() == 2
-    assert _anonymised(story["due"]) == [True, True]
-    assert _anonymised(story["untouched"]) == [False, False, False, False]
 
 
 def test_beat_schedule_has_the_daily_job(settings):
