@@ -5,6 +5,7 @@ the audit events about the case. One document, rendered as JSON and as a PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from audit.models import AuditEvent
 from cases import personal
@@ -20,9 +21,20 @@ from cases.answers import answer
 from cases.history import case_history
 from cases.labels import case_sections, display, field_label
 from cases.models import Child
+from lookups import registry
 from questions import CAREGIVER_ATTRS
 
 LANGUAGES = ("ro", "uk", "en")
+
+
+# Code columns of the case's records whose labels are in a lookups list (the PDF shows the
+# label; the JSON keeps the code too).
+LOOKUP_COLUMNS = {
+    "risk_level": "risk_level",
+    "closure_reason": "closure_reason",
+    "previous_closure_reason": "closure_reason",
+    "service_type": "service_type",
+}
 
 
 def _value(obj: models.Model, field: models.Field) -> Any:
@@ -32,12 +44,34 @@ def _value(obj: models.Model, field: models.Field) -> Any:
     return field.value_from_object(obj)
 
 
+def _display(obj: models.Model, field: models.Field) -> str:
+    value = _value(obj, field)
+    if value in (None, "", []):
+        return ""
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    if field.name in LOOKUP_COLUMNS:
+        return registry.label(LOOKUP_COLUMNS[field.name], value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dt.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
 def _rows(queryset, skip=("id", "child")) -> list[dict[str, Any]]:
     fields = [f for f in queryset.model._meta.concrete_fields if f.name not in skip]
     return [
         {
             "fields": [
-                {"name": f.name, "label": str(f.verbose_name), "value": _value(obj, f)}
+                {
+                    "name": f.name,
+                    "label": str(f.verbose_name),
+                    "value": _value(obj, f),
+                    "display": _display(obj, f),
+                }
                 for f in fields
             ]
         }
