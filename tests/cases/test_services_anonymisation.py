@@ -15,7 +15,9 @@ from cases.services.anonymisation import (
 )
 from cases.services.closure import close_case
 from cases.services.editing import update_case
+from cases.services.followups import record_follow_up
 from cases.services.transfer import request_transfer
+from referrals.services import create_referral
 from registration.services import register_child
 from tests.cases._erasure import FIRST, columns_holding, personal_case, reports
 from tests.cases._workflow import TODAY, events, open_case
@@ -135,6 +137,10 @@ def test_an_anonymised_open_case_can_be_closed_but_not_edited(worker_tm, coord_t
     child.refresh_from_db()
     with pytest.raises(ValidationError, match="anonymised"):
         update_case(child, {"first_name": "New"}, worker_tm, child.version)
+    with pytest.raises(ValidationError, match="nothing can be added"):
+        create_referral(child, worker_tm, service_type="mhpss")
+    with pytest.raises(PermissionDenied):
+        record_follow_up(child, worker_tm, TODAY(), "phone", "", "low")
     close_case(child, worker_tm, "needs_met", TODAY())
     child.refresh_from_db()
     assert child.status == "closed"
