@@ -59,10 +59,16 @@ def blank_value(model: type[models.Model], name: str) -> Any:
     return ""
 
 
+def history_model(model: type[models.Model]) -> type[models.Model] | None:
+    """The django-simple-history model of a tracked model, else None."""
+    history = getattr(model, "history", None)
+    return None if history is None else history.model
+
+
 def history_columns(model: type[models.Model], names: tuple[str, ...]) -> list[str]:
     """The columns of names that the model's history table holds too."""
-    history = getattr(model, "history", None)
+    history = history_model(model)
     if history is None:
         return []
-    kept = {f.attname for f in history.model._meta.concrete_fields}
+    kept = {f.attname for f in history._meta.concrete_fields}
     return [model._meta.get_field(n).column for n in names if n in kept]

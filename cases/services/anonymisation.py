@@ -14,6 +14,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,18 +154,16 @@ def anonymise_case(
         columns = personal.free_text_columns(model)
         if not columns:
             continue
-        model.objects.filter(child=child).update(
+        model._default_manager.filter(child=child).update(
             **{name: personal.blank_value(model, name) for name in columns}
         )
-        history = personal.history_columns(model, columns)
-        if history:
-            spec[model.history.model._meta.db_table] = history
-    spec[Child.history.model._meta.db_table] = personal.history_columns(
-        Child, personal.CHILD_COLUMNS
-    )
-    spec[Caregiver.history.model._meta.db_table] = personal.history_columns(
-        Caregiver, personal.CAREGIVER_COLUMNS
-    )
+        history_model = personal.history_model(model)
+        if history_model is not None:
+            spec[history_model._meta.db_table] = personal.history_columns(model, columns)
+    for model, names in ((Child, personal.CHILD_COLUMNS), (Caregiver, personal.CAREGIVER_COLUMNS)):
+        history_model = personal.history_model(model)
+        assert history_model is not None  # both are tracked
+        spec[history_model._meta.db_table] = personal.history_columns(model, names)
     _anonymise_history(child, spec)
 
     record(
@@ -193,25 +192,26 @@ def _anonymise_history(child: Child, spec: dict[str, list[str]]) -> None:
                 "SELECT anonymise_case_history(%s, %s::jsonb)", [child.pk, json.dumps(spec)]
             )
         return
-    by_table = {
-        m.history.model._meta.db_table: m
-        for m in [Child, Caregiver, *personal.case_records()]
-        if hasattr(m, "history")
-    }
+    tracked: list[type[Model]] = [Child, Caregiver, *personal.case_records()]
+    by_table: dict[str, tuple[type[Model], type[Model]]] = {}
+    for model in tracked:
+        history_model = personal.history_model(model)
+        if history_model is not None:
+            by_table[history_model._meta.db_table] = (model, history_model)
+    caregiver = child.caregiver
     for table, columns in spec.items():
-        model = by_table[table]
-        history = model.history.model
+        model, history = by_table[table]
         blanks = {
             f.attname: personal.blank_value(history, f.name)
             for f in history._meta.concrete_fields
             if f.column in columns
         }
         if model is Child:
-            rows = history.objects.filter(id=child.pk)
+            rows = history._default_manager.filter(id=child.pk)
         elif model is Caregiver:
-            if child.caregiver_id is None or child.caregiver.anonymised_at is None:
+            if caregiver is None or caregiver.anonymised_at is None:
                 continue
-            rows = history.objects.filter(id=child.caregiver_id)
+            rows = history._default_manager.filter(id=caregiver.pk)
         else:
-            rows = history.objects.filter(child_id=child.pk)
+            rows = history._default_manager.filter(child_id=child.pk)
         rows.update(**blanks)
