@@ -14,6 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from audit.models import AuditEvent
 from cases import personal
@@ -48,6 +49,8 @@ def _display(obj: models.Model, field: models.Field) -> str:
     value = _value(obj, field)
     if value in (None, "", []):
         return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
     if field.choices:
         return str(getattr(obj, f"get_{field.name}_display")())
     if field.name in LOOKUP_COLUMNS:
@@ -61,7 +64,7 @@ def _display(obj: models.Model, field: models.Field) -> str:
     return str(value)
 
 
-def _rows(queryset, skip=("id", "child")) -> list[dict[str, Any]]:
+def _rows(queryset, skip: tuple[str, ...] = ("id", "child")) -> list[dict[str, Any]]:
     fields = [f for f in queryset.model._meta.concrete_fields if f.name not in skip]
     return [
         {
@@ -94,6 +97,10 @@ def build(child: Child, language: str = "ro") -> dict[str, Any]:
                     "rows": _rows(manager),
                 }
             )
+        answered = {code for _key, (_title, codes) in case_sections().items() for code in codes}
+        # What the system keeps besides the answers: status, stage, closure, schedule,
+        # who registered and carries the case, the source reference.
+        bookkeeping = ("id", "name_key", "submission_token", "version", *answered)
         return {
             "document": "subject_access",
             "case": child.code,
@@ -114,6 +121,7 @@ def build(child: Child, language: str = "ro") -> dict[str, Any]:
                 }
                 for _key, (title, codes) in case_sections().items()
             ],
+            "case_management": _rows(Child.objects.filter(pk=child.pk), skip=bookkeeping)[0],
             "caregiver": None
             if caregiver is None
             else {

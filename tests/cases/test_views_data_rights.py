@@ -146,6 +146,9 @@ def test_subject_access_json_holds_everything_and_is_audited(client, worker_tm, 
     answers = {q["code"]: q["value"] for s in doc["answers"] for q in s["questions"]}
     assert answers["first_name"] == FIRST
     assert doc["caregiver"]["fields"][0]["value"] == CAREGIVER_FIRST
+    management = {f["name"]: f["value"] for f in doc["case_management"]["fields"]}
+    assert management["status"] == "closed" and management["closure_reason"] == "left_romania"
+    assert "name_key" not in management and "first_name" not in management
     kinds = {r["model"]: len(r["rows"]) for r in doc["records"]}
     assert kinds["followup"] == 1 and kinds["referral"] == 1 and kinds["closurerequest"] == 1
     assert kinds["assessment"] == 1
