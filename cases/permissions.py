@@ -21,8 +21,14 @@ def coordinates_case(user, child: Child) -> bool:
 
 
 def can_change(user, child: Child) -> bool:
-    """Assessment, follow-up, referral, risk level: everyone who can open an open case."""
-    return user.is_authenticated and not child.anonymous and is_open(child)
+    """Assessment, follow-up, referral, risk level: everyone who can open an open case.
+    Not an anonymised one: every change would write personal data back."""
+    return (
+        user.is_authenticated
+        and not child.anonymous
+        and child.anonymised_at is None
+        and is_open(child)
+    )
 
 
 def can_record_follow_up(user, child: Child) -> bool:
@@ -39,8 +45,9 @@ def closure_needs_approval(user, child: Child) -> bool:
 
 
 def can_close(user, child: Child) -> bool:
-    """May close, or ask to close (see closure_needs_approval)."""
-    return can_change(user, child)
+    """May close, or ask to close (see closure_needs_approval). An anonymised case that is
+    still open may be closed: the closure holds codes and dates only."""
+    return user.is_authenticated and not child.anonymous and is_open(child)
 
 
 def can_approve_closure(user, child: Child) -> bool:
@@ -52,7 +59,12 @@ def can_withdraw_closure(user, closure) -> bool:
 
 
 def can_reopen(user, child: Child) -> bool:
-    return user.is_authenticated and not child.anonymous and child.status == CaseStatus.CLOSED
+    return (
+        user.is_authenticated
+        and not child.anonymous
+        and child.anonymised_at is None
+        and child.status == CaseStatus.CLOSED
+    )
 
 
 def can_assign(user, child: Child) -> bool:
@@ -108,3 +120,23 @@ def can_share(user, child: Child) -> bool:
 
 def can_see_caseload_of(user, county_code: str | None) -> bool:
     return user.is_authenticated and user.coordinates_county(county_code)
+
+
+def can_request_anonymisation(user, child: Child) -> bool:
+    """The case's coordinator (or the country coordinator) asks, on the family's request."""
+    return not child.anonymous and coordinates_case(user, child)
+
+
+def can_decide_anonymisation(user, anonymisation) -> bool:
+    """The country coordinator decides, never on their own request (four eyes)."""
+    return (
+        user.is_authenticated
+        and user.is_country_coordinator
+        and anonymisation.status == "pending"
+        and anonymisation.requested_by_id != user.pk
+    )
+
+
+def can_export_subject_access(user, child: Child) -> bool:
+    """Everything held about a child, for the family: the coordinators of the case."""
+    return not child.anonymous and coordinates_case(user, child)

@@ -86,6 +86,14 @@ def describe(stored: str | None) -> str:
             "from": registry.label("county", args.get("from", "")),
             "to": registry.label("county", args.get("to", "")),
         }
+    if code == "anonymised":
+        from cases.models import AnonymisationReason
+
+        reason = args.get("reason", "")
+        label = AnonymisationReason(reason).label if reason in AnonymisationReason else ""
+        if label:
+            return _("personal data removed (%(reason)s)") % {"reason": label}
+        return _("personal data removed")
     if code == "edit":
         return _("answers edited: %(fields)s") % {"fields": _field_labels(args.get("fields", ""))}
     simple = {

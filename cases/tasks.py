@@ -1,4 +1,5 @@
-"""Notification e-mails, sent by Celery: thin tasks that take an id and call a service.
+"""Background jobs of cases, run by Celery: notification e-mails and retention. Thin tasks
+that take an id or nothing and call a service.
 
 Each is safe to run twice (the Notification row says whether it was sent) and retries
 with a growing delay when the mail server does not answer.
@@ -66,3 +67,11 @@ def queue_pending_notifications() -> int:
         created_at__gte=now - dt.timedelta(days=3),
     ).values_list("pk", flat=True)
     return queue_emails(list(ids[:1000]))
+
+
+@shared_task(acks_late=True)
+def apply_retention() -> int:
+    """Anonymise the closed cases past the retention period (safe to run twice)."""
+    from cases.services.retention import apply_retention as run
+
+    return run()

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from .views import (
+    data_rights,
     workflow_assignment,
     workflow_caseload,
     workflow_closure,
@@ -29,4 +30,13 @@ urlpatterns: list = [
     path("<str:code>/transfer/cancel/", workflow_transfer.cancel, name="cancel_transfer"),
     path("<str:code>/share/", workflow_sharing.share, name="share"),
     path("<str:code>/share/revoke/", workflow_sharing.unshare, name="unshare"),
+    path("anonymisation/", data_rights.requests, name="anonymisation_requests"),
+    path("<str:code>/anonymise/", data_rights.anonymise, name="anonymise"),
+    path("<str:code>/anonymise/approve/", data_rights.approve, name="approve_anonymisation"),
+    path("<str:code>/anonymise/refuse/", data_rights.refuse, name="refuse_anonymisation"),
+    path(
+        "<str:code>/subject-access.<str:fmt>",
+        data_rights.subject_access_export,
+        name="subject_access",
+    ),
 ]

@@ -321,6 +321,14 @@ CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {
     "schedule": 24 * 60 * 60,
 }
 
+# Retention (issue 15, docs/data-lifecycle.md): closed cases are anonymised this many days
+# after their closure by the daily beat job and `manage.py apply_retention`.
+RETENTION_AFTER_CLOSURE_DAYS = env_int("RETENTION_AFTER_CLOSURE_DAYS", 1825, minimum=1)
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "cases.tasks.apply_retention",
+    "schedule": 24 * 60 * 60,
+}
+
 # Cache: shared by the web and Celery processes when Redis is configured, so that a
 # lookup edited in the admin reaches every process without a restart (lookups/registry.py).
 # CACHE_URL (redis://host:port/db), else the broker's Redis; local memory without either.

@@ -225,6 +225,8 @@ def create_referral(
         raise ValidationError(_("Unknown service type."))
     if child.anonymous or child.status == CaseStatus.CLOSED:
         raise ValidationError(_("This case is closed: no new referral can be made."))
+    if child.anonymised_at is not None:
+        raise ValidationError(_("This case was anonymised: nothing can be added to it."))
     referred_on = referred_on or _today()
     _check_date(
         referred_on,

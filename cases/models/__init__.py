@@ -1,3 +1,4 @@
+from .anonymisation import AnonymisationReason, AnonymisationRequest, AnonymisationStatus
 from .assessment import Assessment
 from .child import CaseStatus, Child, ChildQuerySet, WorkflowStage
 from .closure import ClosureRequest, ClosureStatus, Reopening
@@ -8,6 +9,9 @@ from .sharing import ChildUserObjectPermission
 from .transfer import Transfer, TransferStatus
 
 __all__ = [
+    "AnonymisationReason",
+    "AnonymisationRequest",
+    "AnonymisationStatus",
     "Assessment",
     "ClosureRequest",
     "ClosureStatus",

@@ -219,6 +219,9 @@ class Child(TracksHistory, models.Model):
         related_name="assigned_cases",
     )
     name_key = models.CharField(max_length=300, blank=True)
+    # Set when the personal data was removed (cases.services.anonymisation): the record
+    # keeps what the statistics count and still counts as the case it was.
+    anonymised_at = models.DateTimeField(_("anonymised on"), null=True, blank=True)
     # Optimistic locking: a save with a stale version is refused (no lost update).
     version = models.PositiveIntegerField(default=1)
 

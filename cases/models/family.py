@@ -49,6 +49,8 @@ class Caregiver(TracksHistory, models.Model):
     id_document_type = models.CharField(_("identity document"), max_length=30)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     name_key = models.CharField(max_length=300, blank=True, db_index=True)
+    # Set once every child of theirs was anonymised (the row stays: the caregiver counts).
+    anonymised_at = models.DateTimeField(_("anonymised on"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Field
+from django.utils.translation import gettext as _
 
 from audit.log import record
 from audit.models import Action
@@ -106,6 +108,8 @@ def update_case(
     locked = Child.objects.select_for_update().get(pk=child.pk)
     if locked.version != expected_version:
         raise StaleCase(locked, expected_version)
+    if locked.anonymised_at is not None:
+        raise ValidationError(_("This case was anonymised: its answers can no longer be changed."))
 
     changes: list[FieldChange] = []
     for code, value in data.items():

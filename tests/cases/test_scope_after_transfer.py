@@ -44,7 +44,7 @@ NOT_ABOUT_A_CASE = {
 CASE_NAMESPACES = {"cases", "registration"}
 REFERRAL_NAMESPACES = {"referrals"}
 # Values for the other parts of a case URL.
-EXTRA_KWARGS = {"section": "B"}
+EXTRA_KWARGS = {"section": "B", "fmt": "pdf"}
 
 
 def _walk(patterns, namespace: str = "", params: tuple = ()):
