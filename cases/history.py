@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cases import reasons
 from cases.labels import display, field_label
 from cases.models import Child
-from lookups import registry
 
 # Bookkeeping columns: not answers, not shown as changes.
 HIDDEN = [

@@ -20,9 +20,27 @@ def coordinates_case(user, child: Child) -> bool:
     return user.is_authenticated and user.coordinates_county(child.current_county_id)
 
 
+def read_only(user, child: Child) -> bool:
+    """Opened only through an emergency grant: read, nothing else (roles.md).
+
+    Asked several times for one page (the workflow panel): kept on the user object, which
+    lives for one request.
+    """
+    cache = user.__dict__.setdefault("_emergency_read_only", {})
+    if child.pk not in cache:
+        cache[child.pk] = Child.objects.opened_in_emergency_only(user, child)
+    return cache[child.pk]
+
+
 def can_change(user, child: Child) -> bool:
-    """Assessment, follow-up, referral, risk level: everyone who can open an open case."""
-    return user.is_authenticated and not child.anonymous and is_open(child)
+    """Assessment, follow-up, referral, risk level: everyone who can open an open case,
+    except through an emergency grant."""
+    return (
+        user.is_authenticated
+        and not child.anonymous
+        and is_open(child)
+        and not read_only(user, child)
+    )
 
 
 def can_record_follow_up(user, child: Child) -> bool:
@@ -52,7 +70,12 @@ def can_withdraw_closure(user, closure) -> bool:
 
 
 def can_reopen(user, child: Child) -> bool:
-    return user.is_authenticated and not child.anonymous and child.status == CaseStatus.CLOSED
+    return (
+        user.is_authenticated
+        and not child.anonymous
+        and child.status == CaseStatus.CLOSED
+        and not read_only(user, child)
+    )
 
 
 def can_assign(user, child: Child) -> bool:

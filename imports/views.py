@@ -212,7 +212,8 @@ def export_cases(request, fmt):
         # The name search behind ?s= has left the session: exporting without it would
         # give more cases than the list showed. Back to the list, which says so.
         return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
-    visible = Child.objects.visible_to(request.user)
+    # An emergency grant gives reading, not exporting (docs/data-protection.md).
+    visible = Child.objects.visible_to(request.user, emergency=False)
     bound = any(v for k, v in data.items() if k not in ("page", "per_page", "sort"))
     case_filter = CaseFilter(data if bound else None, queryset=visible, user=request.user)
     qs = case_filter.qs if case_filter.is_bound else visible

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "referrals",
     "reporting",
     "imports",
+    "emergency",  # emergency access to a case (issue 15, docs/data-protection.md)
     "home",  # composes the apps above (home page, demo data): apps import downwards only
 ]
 
@@ -316,6 +317,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Emergency access ("break the glass", docs/data-protection.md): how long a grant lets its
+# holder read a case outside their scope.
+EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 3, minimum=1)
 
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("import/", include("imports.urls")),
     path("audit/", include("audit.urls")),
+    path("emergency/", include("emergency.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,7 @@
 from .assessment import Assessment
 from .child import CaseStatus, Child, ChildQuerySet, WorkflowStage
 from .closure import ClosureRequest, ClosureStatus, Reopening
+from .emergency import EmergencyAccess, ReviewStatus
 from .family import Caregiver, Household
 from .followup import FollowUp
 from .sharing import ChildUserObjectPermission
@@ -10,7 +11,9 @@ __all__ = [
     "Assessment",
     "ClosureRequest",
     "ClosureStatus",
+    "EmergencyAccess",
     "Reopening",
+    "ReviewStatus",
     "Transfer",
     "TransferStatus",
     "CaseStatus",

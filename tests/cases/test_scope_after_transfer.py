@@ -39,6 +39,7 @@ NOT_ABOUT_A_CASE = {
     "imports:job": "an import job (county scope)",
     "imports:confirm": "an import job",
     "imports:errors_csv": "an import job",
+    "emergency:review": "an emergency access grant (county scope)",
 }
 # Namespaces whose `code` is a case code, and those whose `code` is a referral code.
 CASE_NAMESPACES = {"cases", "registration"}

@@ -19,6 +19,7 @@ LAYERS = {
     "questions": 3,  # the question catalogue (issue 10 items 1-2, engineer `catalogue`)
     "cases": 4,
     "referrals": 5,
+    "emergency": 5,  # emergency access: grants (a cases model), notices and reviews
     "registration": 6,  # registering creates the referrals of the services needed
     "reporting": 6,
     "imports": 7,
