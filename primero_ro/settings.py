@@ -322,6 +322,14 @@ else:
 # holder read a case outside their scope.
 EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 3, minimum=1)
 
+# Record-level exports (docs/data-protection.md): encrypted zips under MEDIA_ROOT/exports/,
+# deleted this long after they were made by an hourly beat job (or `manage.py purge_exports`).
+EXPORT_LIFETIME_HOURS = env_int("EXPORT_LIFETIME_HOURS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE["purge-expired-exports"] = {
+    "task": "imports.tasks.purge_expired_exports",
+    "schedule": 60 * 60,
+}
+
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
