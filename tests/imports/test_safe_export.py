@@ -124,7 +124,9 @@ def test_expired_export_is_deleted_and_says_so(client, coord_tm, cases, media):
 def test_lifetime_is_24_hours(client, coord_tm, cases, settings):
     export = make_export(client, coord_tm)[0]
     assert settings.EXPORT_LIFETIME_HOURS == 24
-    assert export.expires_at - export.created_at == pytest.approx(dt.timedelta(hours=24), abs=dt.timedelta(seconds=5))
+    assert export.expires_at - export.created_at == pytest.approx(
+        dt.timedelta(hours=24), abs=dt.timedelta(seconds=5)
+    )
 
 
 def test_only_who_made_it_downloads_it(client, coord_tm, coord_sv, country, worker_tm, cases):
