@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "referrals",
     "reporting",
     "imports",
+    "information",  # the information sheet for families (issue 15, docs/data-protection.md)
     "emergency",  # emergency access to a case (issue 15, docs/data-protection.md)
     "home",  # composes the apps above (home page, demo data): apps import downwards only
 ]

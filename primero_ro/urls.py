@@ -16,6 +16,7 @@ urlpatterns = [
     path("import/", include("imports.urls")),
     path("audit/", include("audit.urls")),
     path("emergency/", include("emergency.urls")),
+    path("info/", include("information.urls")),
     path("admin/", admin.site.urls),
 ]
 
