@@ -51,7 +51,7 @@ def _audit() -> list[tuple]:
 
 
 def test_a_dump_restores_into_a_new_database_with_the_same_figures_and_audit_log(
-    worker_tm, worker_sv, country, tmp_path
+    lookups_loaded, worker_tm, worker_sv, country, tmp_path
 ):
     if connection.vendor != "postgresql":
         pytest.skip("the backup is a PostgreSQL dump")

@@ -41,6 +41,7 @@ NOT_ABOUT_A_CASE = {
     "imports:errors_csv": "an import job",
     "emergency:review": "an emergency access grant (county scope)",
     "imports:export_download": "an encrypted export (its maker only)",
+    "information:sheet_lang": "a language of the public information sheet",
 }
 # Namespaces whose `code` is a case code, and those whose `code` is a referral code.
 CASE_NAMESPACES = {"cases", "registration"}
