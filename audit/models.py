@@ -23,6 +23,8 @@ class Action(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     TWO_FACTOR = "two_factor", _("Two-step login")
     USER_CHANGE = "user_change", _("Changed a user account")
+    EMERGENCY_ACCESS = "emergency_access", _("Emergency access")
+    INFO_SHEET = "info_sheet", _("Changed the information sheet")
 
 
 class AuditEventQuerySet(models.QuerySet):

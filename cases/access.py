@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from . import permissions
 from .models import Child
 
 
-def get_case_for_user(user, code: str, *, for_update: bool = False) -> Child:
+def get_case_for_user(
+    user, code: str, *, for_update: bool = False, to_change: bool = False
+) -> Child:
+    """to_change: 403 for a case opened only through an emergency grant (read only)."""
     qs = Child.objects.visible_to(user)
     if for_update:
         qs = qs.select_for_update()
-    return get_object_or_404(qs, code=code)
+    child = get_object_or_404(qs, code=code)
+    if to_change and permissions.read_only(user, child):
+        raise PermissionDenied
+    return child

@@ -20,14 +20,28 @@ def coordinates_case(user, child: Child) -> bool:
     return user.is_authenticated and user.coordinates_county(child.current_county_id)
 
 
+def read_only(user, child: Child) -> bool:
+    """Opened only through an emergency grant: read, nothing else (roles.md).
+
+    Asked several times for one page (the workflow panel): kept on the user object, which
+    lives for one request.
+    """
+    cache = user.__dict__.setdefault("_emergency_read_only", {})
+    if child.pk not in cache:
+        cache[child.pk] = Child.objects.opened_in_emergency_only(user, child)
+    return cache[child.pk]
+
+
 def can_change(user, child: Child) -> bool:
-    """Assessment, follow-up, referral, risk level: everyone who can open an open case.
-    Not an anonymised one: every change would write personal data back."""
+    """Assessment, follow-up, referral, risk level: everyone who can open an open case,
+    except through an emergency grant. Not an anonymised one: every change would write
+    personal data back."""
     return (
         user.is_authenticated
         and not child.anonymous
         and child.anonymised_at is None
         and is_open(child)
+        and not read_only(user, child)
     )
 
 
@@ -64,6 +78,7 @@ def can_reopen(user, child: Child) -> bool:
         and not child.anonymous
         and child.anonymised_at is None
         and child.status == CaseStatus.CLOSED
+        and not read_only(user, child)
     )
 
 

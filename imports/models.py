@@ -101,3 +101,42 @@ class ImportJob(models.Model):
         return sum(
             len(d or b"") for d in (self.children_data, self.caregivers_data, self.referrals_data)
         )
+
+
+def _export_code() -> str:
+    return new_code("X-")
+
+
+class ExportFile(models.Model):
+    """A record-level export waiting to be downloaded: an AES-encrypted zip under
+    MEDIA_ROOT/exports/, deleted EXPORT_LIFETIME_HOURS after it was made. Its password
+    was shown once to whoever made it and is kept nowhere (imports/secure_export.py)."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True, default=_export_code)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    county = models.ForeignKey(
+        "lookups.County", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=4)
+    filename = models.CharField(_("file name"), max_length=100)
+    file = models.FileField(upload_to="exports/", max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    children = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expires_at"], name="export_expires_at")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:export_download", kwargs={"code": self.code})

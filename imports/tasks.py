@@ -17,3 +17,11 @@ def apply_import(job_id: int, user_id: int) -> None:
     # Safe to run twice: a job already imported is left alone.
     if ImportJob.objects.filter(pk=job_id, status=JobStatus.IMPORTING).exists():
         apply_job(job_id, user_id)
+
+
+@shared_task
+def purge_expired_exports() -> int:
+    """Celery beat, every hour: exports are deleted from the server after their lifetime."""
+    from .secure_export import purge_expired_exports as purge
+
+    return purge()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("template/<str:file>.csv", views.template_csv, name="template_csv"),
     path("export.csv", views.export_cases, {"fmt": "csv"}, name="export_csv"),
     path("export.xlsx", views.export_cases, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("exports/<str:code>/", views.export_download, name="export_download"),
     path("<str:code>/", views.job_detail, name="job"),
     path("<str:code>/confirm/", views.job_confirm, name="confirm"),
     path("<str:code>/errors.csv", views.job_issues_csv, name="errors_csv"),

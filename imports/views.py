@@ -9,7 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,10 @@ from audit.log import record
 from audit.models import Action
 from cases.models import Child
 
-from . import export, jobs, tasks
+from . import export, jobs, secure_export, tasks
 from .columns import CAREGIVERS, CHILDREN, FILES, REFERRALS
 from .forms import SizeLimitHandler, UploadForm
-from .models import ImportJob, JobStatus
+from .models import ExportFile, ImportJob, JobStatus
 from .reading import Source
 
 # Files up to this size (all together) are checked and imported during the request;
@@ -200,42 +200,96 @@ def template_xlsx(request):
     return response
 
 
-@never_cache
-@coordinator_required
-@require_GET
-def export_cases(request, fmt):
-    """The case list as filtered (cases.filters.CaseFilter), in the import format."""
+def _exported_cases(request):
+    """The case list as filtered (cases.filters.CaseFilter), and the filters for the audit
+    log; None when the name search behind ?s= has left the session."""
     from cases.filters import CaseFilter
 
     data, search_found = case_list_filter_data(request)
     if not search_found:
-        # The name search behind ?s= has left the session: exporting without it would
-        # give more cases than the list showed. Back to the list, which says so.
-        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
-    visible = Child.objects.visible_to(request.user)
+        return None, {}
+    # An emergency grant gives reading, not exporting (docs/data-protection.md).
+    visible = Child.objects.visible_to(request.user, emergency=False)
     bound = any(v for k, v in data.items() if k not in ("page", "per_page", "sort"))
     case_filter = CaseFilter(data if bound else None, queryset=visible, user=request.user)
     qs = case_filter.qs if case_filter.is_bound else visible
-    rows = export.export_rows(qs)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filters = case_filter.active_filters() if case_filter.is_bound else {}
     if (data.get("q") or "").strip():
         filters["q"] = "used"  # never the typed name (audit details are codes only)
+    return qs, filters
+
+
+@never_cache
+@coordinator_required
+@require_http_methods(["GET", "POST"])
+def export_cases(request, fmt):
+    """GET: how many cases the export will hold; POST: an encrypted archive kept for
+    EXPORT_LIFETIME_HOURS, and its password, shown on this page only."""
+    qs, filters = _exported_cases(request)
+    if qs is None:
+        # Exporting without the name search would give more cases than the list showed.
+        return redirect(f"{reverse('cases:list')}?{request.GET.urlencode()}")
+    if request.method == "GET":
+        return render(
+            request,
+            "imports/export_confirm.html",
+            {"fmt": fmt, "count": qs.count(), "query": request.GET.urlencode()},
+        )
+    rows = export.export_rows(qs)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        members = {f"cases-{stamp}.xlsx": export.to_xlsx(rows)}
+    else:
+        members = {f"{file}.csv": export.csv_bytes(file, rows.get(file, [])) for file in FILES}
+    exported, password = secure_export.store_export(
+        request.user,
+        members,
+        fmt=fmt,
+        filename=f"cases-{stamp}-{fmt}.zip",
+        children=len(rows[CHILDREN]),
+    )
     record(
         request.user,
         Action.EXPORT,
         county_code=request.user.county_id,
         request=request,
         format=fmt,
+        export=exported.code,
         children=len(rows[CHILDREN]),
         caregivers=len(rows[CAREGIVERS]),
         referrals=len(rows[REFERRALS]),
         filters=filters,
     )
-    if fmt == "xlsx":
-        response = HttpResponse(export.to_xlsx(rows), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.xlsx"'
-    else:
-        response = HttpResponse(export.to_zip(rows), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}-csv.zip"'
-    return response
+    return render(
+        request,
+        "imports/export_ready.html",
+        {"export": exported, "password": password, "hours": settings.EXPORT_LIFETIME_HOURS},
+    )
+
+
+@never_cache
+@coordinator_required
+@require_GET
+def export_download(request, code):
+    """The encrypted archive, for whoever made it; after its lifetime, a page that says so."""
+    exported = get_object_or_404(ExportFile.objects.filter(created_by=request.user), code=code)
+    if (
+        exported.deleted_at is not None
+        or exported.expires_at <= timezone.now()
+        or not exported.file
+    ):
+        return render(request, "imports/export_expired.html", {"export": exported}, status=410)
+    record(
+        request.user,
+        Action.EXPORT,
+        county_code=request.user.county_id,
+        request=request,
+        event="download",
+        export=exported.code,
+    )
+    return FileResponse(
+        exported.file.open("rb"),
+        as_attachment=True,
+        filename=exported.filename,
+        content_type="application/zip",
+    )

@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     "referrals",
     "reporting",
     "imports",
+    "information",  # the information sheet for families (issue 15, docs/data-protection.md)
+    "emergency",  # emergency access to a case (issue 15, docs/data-protection.md)
     "home",  # composes the apps above (home page, demo data): apps import downwards only
 ]
 
@@ -409,6 +411,18 @@ CELERY_BEAT_SCHEDULE["follow-up-digests"] = {
 CELERY_BEAT_SCHEDULE["pending-notifications"] = {
     "task": "cases.tasks.queue_pending_notifications",
     "schedule": 15 * 60,
+}
+
+# Emergency access ("break the glass", docs/data-protection.md): how long a grant lets its
+# holder read a case outside their scope.
+EMERGENCY_ACCESS_HOURS = env_int("EMERGENCY_ACCESS_HOURS", 3, minimum=1)
+
+# Record-level exports (docs/data-protection.md): encrypted zips under MEDIA_ROOT/exports/,
+# deleted this long after they were made by an hourly beat job (or `manage.py purge_exports`).
+EXPORT_LIFETIME_HOURS = env_int("EXPORT_LIFETIME_HOURS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE["purge-expired-exports"] = {
+    "task": "imports.tasks.purge_expired_exports",
+    "schedule": 60 * 60,
 }
 
 # Statistics: counts below this are suppressed in the public report.

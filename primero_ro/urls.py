@@ -20,6 +20,8 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("import/", include("imports.urls")),
     path("audit/", include("audit.urls")),
+    path("emergency/", include("emergency.urls")),
+    path("info/", include("information.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from cases import permissions
 from cases.models import Child
 
 from .models import Referral, ServiceProvider
@@ -19,12 +20,16 @@ def referrals_visible_to(user):
     return Referral.objects.filter(child__in=Child.objects.visible_to(user))
 
 
-def get_referral_for_user(user, code: str) -> Referral:
-    """The same 404 for a missing referral and for one of a case the user may not open."""
-    return get_object_or_404(
+def get_referral_for_user(user, code: str, *, to_change: bool = False) -> Referral:
+    """The same 404 for a missing referral and for one of a case the user may not open;
+    to_change: 403 for a case opened only through an emergency grant (read only)."""
+    referral = get_object_or_404(
         referrals_visible_to(user).select_related("child", "provider", "child__current_county"),
         code=code,
     )
+    if to_change and permissions.read_only(user, referral.child):
+        raise PermissionDenied
+    return referral
 
 
 def may_manage_providers(user) -> bool:

@@ -211,7 +211,7 @@ def _safe_next(request, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 def refer(request, case_code: str):
     """GET ?service_type=X: the confirmation page; POST: create the referral."""
-    child = get_case_for_user(request.user, case_code)
+    child = get_case_for_user(request.user, case_code, to_change=True)
     if request.method == "GET":
         # Both steps show the case (name, consent, open referrals): a look at it (roles.md).
         record(request.user, Action.VIEW_CASE, obj=child, request=request, page="refer")
@@ -274,7 +274,7 @@ def refer(request, case_code: str):
 @login_required
 @require_POST
 def record_consent(request, case_code: str):
-    child = get_case_for_user(request.user, case_code)
+    child = get_case_for_user(request.user, case_code, to_change=True)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that consent was obtained."))
     else:
@@ -332,7 +332,7 @@ def referral_detail(request, code: str):
 @login_required
 @require_POST
 def referral_set_provider(request, code: str):
-    referral = get_referral_for_user(request.user, code)
+    referral = get_referral_for_user(request.user, code, to_change=True)
     child = referral.child
     consent = services.may_share_with_providers(child)
     options = services.provider_options(child, referral.service_type) if consent else None
@@ -370,7 +370,7 @@ STATUS_ACTIONS = {
 @login_required
 @require_POST
 def referral_change_status(request, code: str, action: str):
-    referral = get_referral_for_user(request.user, code)
+    referral = get_referral_for_user(request.user, code, to_change=True)
     change, done = STATUS_ACTIONS[action]
     form = StatusDateForm(request.POST)
     if not form.is_valid():

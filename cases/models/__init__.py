@@ -2,6 +2,7 @@ from .anonymisation import AnonymisationReason, AnonymisationRequest, Anonymisat
 from .assessment import Assessment
 from .child import CaseStatus, Child, ChildQuerySet, WorkflowStage
 from .closure import ClosureRequest, ClosureStatus, Reopening
+from .emergency import EmergencyAccess, ReviewStatus
 from .family import Caregiver, Household
 from .followup import FollowUp
 from .notification import EmailState, Notification
@@ -15,7 +16,9 @@ __all__ = [
     "Assessment",
     "ClosureRequest",
     "ClosureStatus",
+    "EmergencyAccess",
     "Reopening",
+    "ReviewStatus",
     "Transfer",
     "TransferStatus",
     "CaseStatus",

@@ -40,30 +40,35 @@ class ChildQuerySet(models.QuerySet):
         """Records with consent: anonymous statistical records are not cases."""
         return self.filter(anonymous=False)
 
-    def visible_to(self, user) -> ChildQuerySet:
+    def visible_to(self, user, *, emergency: bool = True) -> ChildQuerySet:
         """The cases this user may open (roles.md, "cases they can open").
 
         The only place that knows that rule: lists, search, counts, exports and direct
-        URLs all start here, so they agree.
+        URLs all start here, so they agree. It includes the cases opened through an active
+        emergency grant (cases.models.emergency), which may be read and nothing else;
+        emergency=False leaves them out, for what a grant does not give (changes, exports).
         """
         qs = self.cases()
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return qs.none()
         if user.is_country_coordinator:
             return qs
+        from .emergency import EmergencyAccess
         from .sharing import ChildUserObjectPermission
 
-        # Read the (short, usually empty) list of shared ids first: an "OR id IN
-        # (subquery)" would stop PostgreSQL from using the county as an index condition.
-        shared = list(
-            ChildUserObjectPermission.objects.filter(
-                user=user, permission__codename="view_child"
-            ).values_list("content_object_id", flat=True)
-        )
-        shared_q = Q(pk__in=shared) if shared else Q(pk__in=[])
+        # Read the (short, usually empty) lists of shared and granted ids first: an "OR id
+        # IN (subquery)" would stop PostgreSQL from using the county as an index condition.
+        shared = ChildUserObjectPermission.objects.filter(
+            user=user, permission__codename="view_child"
+        ).values_list("content_object_id", flat=True)
+        if emergency:
+            granted = EmergencyAccess.objects.active().filter(user=user)
+            shared = shared.union(granted.values_list("child_id", flat=True), all=True)
+        extra = list(shared)  # one query either way
+        extra_q = Q(pk__in=extra)
         if user.is_county_coordinator:
             county_q = Q(current_county_id=user.county_id)
-            return qs.filter(county_q | shared_q if shared else county_q)
+            return qs.filter(county_q | extra_q if extra else county_q)
         # A worker keeps the cases they registered, until the family moves to another
         # county: then the old county loses access (issue 4), the worker included.
         from .transfer import Transfer
@@ -74,7 +79,19 @@ class ChildQuerySet(models.QuerySet):
         registered = Q(created_by=user) & (
             Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away)
         )
-        return qs.filter(registered | Q(assigned_to=user) | shared_q)
+        return qs.filter(registered | Q(assigned_to=user) | extra_q)
+
+    def opened_in_emergency_only(self, user, child) -> bool:
+        """Does this user open the case only through an emergency grant (read only)?"""
+        if not getattr(user, "is_authenticated", False) or user.is_country_coordinator:
+            return False
+        if user.coordinates_county(child.current_county_id):
+            return False
+        from .emergency import EmergencyAccess
+
+        if not EmergencyAccess.objects.active().filter(user=user, child_id=child.pk).exists():
+            return False
+        return not self.visible_to(user, emergency=False).filter(pk=child.pk).exists()
 
     def anonymous_records_of(self, user) -> ChildQuerySet:
         """The anonymous statistical records this user registered.

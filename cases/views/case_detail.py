@@ -55,7 +55,16 @@ def case_detail(request, code: str):
         .prefetch_related("protection_concerns")
         .get(pk=child.pk)
     )
-    record(request.user, Action.VIEW_CASE, obj=child, request=request)
+    emergency = None
+    if permissions.read_only(request.user, child):
+        emergency = child.emergency_accesses.active().filter(user=request.user).latest("expires_at")
+    record(
+        request.user,
+        Action.VIEW_CASE,
+        obj=child,
+        request=request,
+        **({"emergency_access": emergency.code} if emergency else {}),
+    )
     # Opening the case is how a worker takes note that it was assigned, shared or returned.
     mark_seen(request.user, child)
     members, hidden_members = household_of(request.user, child)
@@ -66,5 +75,6 @@ def case_detail(request, code: str):
         "hidden_members": hidden_members,
         "history": case_history(child),
         "can_edit": permissions.can_change(request.user, child),
+        "emergency": emergency,
     }
     return render(request, "cases/case_detail.html", context)

@@ -24,7 +24,7 @@ from cases.services.editing import StaleCase, update_case
 @never_cache
 @require_http_methods(["GET", "POST"])
 def case_edit(request, code: str, section: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     form_class = SECTION_FORMS.get(section.upper())
     if form_class is None:
         raise Http404

@@ -17,7 +17,7 @@ from .workflow_common import form_action, require
 @login_required
 @require_http_methods(["GET", "POST"])
 def assign(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_assign(request.user, child))
     form = AssignForm(request.POST or None, child=child, initial={"worker": child.assigned_to_id})
     return form_action(

@@ -24,7 +24,7 @@ from .workflow_common import button_action, form_action, require
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_close(request.user, child))
     needs_approval = permissions.closure_needs_approval(request.user, child)
     form = CloseForm(request.POST or None)
@@ -48,7 +48,7 @@ def close(request, code: str):
 @login_required
 @require_POST
 def approve(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_approve_closure(request.user, child))
     return button_action(
         request,
@@ -61,7 +61,7 @@ def approve(request, code: str):
 @login_required
 @require_POST
 def reject(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_approve_closure(request.user, child))
     form = DecisionNoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -76,7 +76,7 @@ def reject(request, code: str):
 @login_required
 @require_POST
 def withdraw(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     pending = child.closure_requests.filter(status=ClosureStatus.PENDING).first()
     require(pending is None or permissions.can_withdraw_closure(request.user, pending))
     return button_action(
@@ -90,7 +90,7 @@ def withdraw(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reopen(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_reopen(request.user, child))
     form = ReopenForm(request.POST or None)
     return form_action(

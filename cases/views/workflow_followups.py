@@ -25,7 +25,7 @@ from .workflow_common import form_action, require
 @login_required
 @require_http_methods(["GET", "POST"])
 def follow_up(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_record_follow_up(request.user, child))
     form = FollowUpForm(request.POST or None, initial={"risk_level": child.risk_level})
     return form_action(
@@ -42,7 +42,7 @@ def follow_up(request, code: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_assess(request.user, child))
     form = AssessmentForm(request.POST or None, initial={"risk_level": child.risk_level})
     return form_action(

@@ -18,7 +18,7 @@ from .workflow_common import back_to_case, button_action, form_action, require
 @login_required
 @require_http_methods(["GET", "POST"])
 def share(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_share(request.user, child))
     form = ShareForm(request.POST or None, child=child)
     return form_action(
@@ -36,7 +36,7 @@ def share(request, code: str):
 @login_required
 @require_POST
 def unshare(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     require(permissions.can_manage_shares(request.user, child))
     form = UserIdForm(request.POST)
     target = User.objects.filter(pk=form.cleaned_data["user"]).first() if form.is_valid() else None

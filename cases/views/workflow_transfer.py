@@ -38,7 +38,7 @@ from .workflow_common import button_action, form_action, require
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_request(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     if permissions.can_transfer_directly(request.user, child):
         direct = DirectTransferForm(request.POST or None, child=child)
         return form_action(
@@ -111,7 +111,7 @@ def _pending_for_decision(user, code: str) -> Transfer:
     if transfer is not None:
         return transfer
     # Someone who may open the case but not decide gets 403; anyone else, 404.
-    child = get_case_for_user(user, code)
+    child = get_case_for_user(user, code, to_change=True)
     if child.transfers.pending().exists():
         raise PermissionDenied
     raise Http404
@@ -168,7 +168,7 @@ def refuse(request, code: str):
 @login_required
 @require_POST
 def cancel(request, code: str):
-    child = get_case_for_user(request.user, code)
+    child = get_case_for_user(request.user, code, to_change=True)
     transfer = child.transfers.pending().first()
     if transfer is None:
         messages.error(request, _("No transfer of this case is waiting."))

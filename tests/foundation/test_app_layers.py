@@ -16,9 +16,11 @@ LAYERS = {
     "lookups": 0,
     "audit": 1,  # records events for everybody; reads a user's scope through the user
     "accounts": 2,
+    "information": 2,  # the information sheet for families (reads the audit log only)
     "questions": 3,  # the question catalogue (issue 10 items 1-2, engineer `catalogue`)
     "cases": 4,
     "referrals": 5,
+    "emergency": 5,  # emergency access: grants (a cases model), notices and reviews
     "registration": 6,  # registering creates the referrals of the services needed
     "reporting": 6,
     "imports": 7,

@@ -7,12 +7,11 @@ import io
 import zipfile
 
 import pytest
-from django.urls import reverse
 
 from imports.reading import Source
 from imports.services import run_import
 from referrals.models import Referral
-from tests.imports.helpers import caregiver_row, child_row, referral_row, sources, to_csv
+from tests.imports.helpers import caregiver_row, child_row, exported, referral_row, sources, to_csv
 
 
 def _unzip(content: bytes) -> dict[str, bytes]:
@@ -38,7 +37,7 @@ def test_two_referrals_same_child_service_and_day_survive_a_round_trip(client, c
         updated_by=country,
     )
     client.force_login(country)
-    files = _unzip(client.get(reverse("imports:export_csv")).content)
+    files = _unzip(exported(client))
     rows = list(csv.DictReader(io.StringIO(files["referrals"].decode("utf-8-sig"))))
     assert sorted(r["referral_ref"] for r in rows) == sorted(
         Referral.objects.values_list("code", flat=True)

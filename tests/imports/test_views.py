@@ -65,7 +65,7 @@ def test_wrong_methods_get_405(client, coord_tm):
     job = ImportJob.objects.get()
     assert client.get(reverse("imports:confirm", args=[job.code])).status_code == 405
     assert client.post(job.get_absolute_url()).status_code == 405
-    assert client.post(reverse("imports:export_csv")).status_code == 405
+    assert client.put(reverse("imports:export_csv")).status_code == 405
     assert response.status_code == 302
 
 

@@ -24,6 +24,7 @@ from cases.models import Child
 from cases.services.editing import update_case
 from questions import QUESTIONS, SECTIONS, Question
 from tests.factories import make_child
+from tests.imports.helpers import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def _unzip(content: bytes) -> dict[str, list[list[str]]]:
 def test_export_has_one_column_per_question_of_the_catalogue(client, country):
     child = make_child(country, "RO-TM", seed=3, nationality="MD", languages=["uk", "ro"])
     client.force_login(country)
-    files = _unzip(client.get(reverse("imports:export_csv")).content)
+    files = _unzip(exported(client))
     header, row = files["children"]
     assert header == expected_children_header()
     assert files["caregivers"][0] == expected_caregivers_header()
@@ -76,7 +77,7 @@ def test_export_has_one_column_per_question_of_the_catalogue(client, country):
 def test_export_workbook_has_the_same_columns(client, country):
     make_child(country, "RO-TM", seed=3)
     client.force_login(country)
-    workbook = load_workbook(io.BytesIO(client.get(reverse("imports:export_xlsx")).content))
+    workbook = load_workbook(io.BytesIO(exported(client, "xlsx")))
     assert [c.value for c in next(workbook["children"].iter_rows(max_row=1))] == (
         expected_children_header()
     )
