@@ -139,9 +139,9 @@ def _still_relevant(notification: Notification) -> bool:
     transfer already decided. Then the e-mail would only confuse."""
     kind, user = notification.kind, notification.recipient
     if kind == EmailKind.TRANSFER_REQUESTED:
-        return notification.transfer.status == "pending"
+        return notification.transfer is not None and notification.transfer.status == "pending"
     if kind == EmailKind.CLOSURE_TO_APPROVE:
-        return notification.closure.status == "pending"
+        return notification.closure is not None and notification.closure.status == "pending"
     if notification.child_id is None:
         return True
     return Child.objects.visible_to(user).filter(pk=notification.child_id).exists()

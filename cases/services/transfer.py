@@ -66,7 +66,8 @@ def _check_worker(worker: User | None, county_code: str) -> None:
 
 def _clean_context(reason: str, new_locality: str, new_address: str) -> dict[str, str]:
     new_locality = (new_locality or "").strip()
-    if len(new_locality) > Transfer._meta.get_field("new_locality").max_length:
+    limit = Transfer._meta.get_field("new_locality").max_length
+    if limit is not None and len(new_locality) > limit:
         raise ValidationError({"new_locality": _("At most 100 characters.")})
     return {
         "reason": (reason or "").strip(),
