@@ -18,6 +18,16 @@ class EmailKind(models.TextChoices):
     CASE_SHARED = "case_shared", _("A case is shared with me")
     CLOSURE_DECIDED = "closure_decided", _("My request to close a case is approved or rejected")
     FOLLOW_UP_DIGEST = "follow_up_digest", _("Every morning, the list of my follow-ups due")
+    EMERGENCY_ACCESS = (
+        "emergency_access",
+        _("A case of my county is opened through emergency access"),
+    )
+
+
+# Kinds nobody can turn off. Emergency access is a safeguard (roles.md): reading a case
+# outside one's caseload is allowed only because the county's coordinators are told and
+# review every grant; a coordinator who turned the notice off would make it unchecked.
+MANDATORY = frozenset({EmailKind.EMERGENCY_ACCESS})
 
 
 # The digest is opt-in: one more e-mail a day is a choice, the others are work to act on.
@@ -37,7 +47,8 @@ _FOR_WORKERS = [
 
 
 def kinds_for(user) -> list[str]:
-    """The kinds a user of this role can receive (the profile page offers only these)."""
+    """The kinds a user of this role can turn on or off (the profile page offers only these;
+    the MANDATORY kinds are not offered)."""
     return list(_FOR_COORDINATORS if user.is_coordinator else _FOR_WORKERS)
 
 
@@ -68,6 +79,8 @@ def wants_email(user, kind: str) -> bool:
     """Does this user want this kind of e-mail (and have an address to receive it)?"""
     if not user.is_active or not user.email:
         return False
+    if kind in MANDATORY:
+        return True
     prefs = EmailPreferences.objects.filter(user=user).first()
     return prefs.wants(kind) if prefs else DEFAULTS.get(kind, False)
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.preferences import EmailKind
+from accounts.preferences import MANDATORY, EmailKind
 from cases.models import Notification
 
 
@@ -22,14 +22,17 @@ def absolute(path: str) -> str:
 
 
 def _language(user) -> str:
-    # A stored language of the user when there is one, else the site's language.
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
+    # The language the user chose (accounts.language) when there is one, else the site's.
+    return user.language or settings.LANGUAGE_CODE
 
 
 def _link(notification: Notification) -> str:
     code = notification.child.code
     if notification.kind == EmailKind.TRANSFER_REQUESTED:
         return absolute(reverse("cases:accept_transfer", kwargs={"code": code}))
+    if notification.kind == EmailKind.EMERGENCY_ACCESS:
+        # The review list of the emergency app (a URL name, not an import: cases is below).
+        return absolute(reverse("emergency:list"))
     return absolute(reverse("cases:detail", kwargs={"code": code}) + "#workflow")
 
 
@@ -53,6 +56,9 @@ def render(notification: Notification) -> EmailMessage:
             "link": _link(notification),
             "transfer": notification.transfer,
             "closure": notification.closure,
+            # The object, not its name: the name is read in the recipient's language.
+            "county": notification.child.current_county if notification.child_id else None,
+            "mandatory": notification.kind in MANDATORY,
         },
     )
 

@@ -8,22 +8,17 @@ reads: nothing else opens the case, and nothing here decides who may change it.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
 from audit.log import record
 from audit.models import Action
 from cases.models import Child, EmergencyAccess, ReviewStatus
-
-log = logging.getLogger(__name__)
+from cases.services import notifications
 
 REASON_MIN_LENGTH = 20
 
@@ -38,9 +33,7 @@ def may_review(user, grant: EmergencyAccess) -> bool:
 
 
 @transaction.atomic
-def grant_emergency_access(
-    user, child: Child, reason: str, *, review_url: str = "", request=None
-) -> EmergencyAccess:
+def grant_emergency_access(user, child: Child, reason: str, *, request=None) -> EmergencyAccess:
     """Read access to one case for EMERGENCY_ACCESS_HOURS; the county's coordinators are
     e-mailed once the grant is committed (a link to review it, never personal data)."""
     if not may_request(user):
@@ -73,57 +66,22 @@ def grant_emergency_access(
         grant=grant.code,
         expires_at=grant.expires_at.isoformat(),
     )
-    transaction.on_commit(lambda: _queue_notice(grant.pk, review_url))
-    return grant
-
-
-def _queue_notice(grant_id: int, review_url: str) -> None:
-    from emergency.tasks import notify_emergency_access
-
-    try:
-        notify_emergency_access.delay(grant_id, review_url)
-    except Exception:  # a broker or mail server that is down must not undo the grant
-        log.warning("emergency access %s: coordinators not notified", grant_id, exc_info=True)
-
-
-def coordinators_of(county_code: str):
-    return User.objects.filter(
-        is_active=True, role=Role.COUNTY_COORDINATOR, county_id=county_code
-    ).exclude(email="")
-
-
-@transaction.atomic
-def notify_coordinators(grant_id: int, review_url: str) -> int:
-    """E-mail the county's coordinators once (safe to run twice); returns how many."""
-    grant = (
-        EmergencyAccess.objects.select_for_update()
-        .select_related("child")
-        .filter(pk=grant_id)
-        .first()
-    )
-    if grant is None or grant.notified_at is not None:
-        return 0
-    recipients = list(coordinators_of(grant.county_id).values_list("email", flat=True))
-    if recipients:
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {"code": grant.child.code, "link": review_url, "grant": grant.code}
-            subject = render_to_string("emergency/email_subject.txt", context)
-            body = render_to_string("emergency/email.txt", context)
-        EmailMessage(" ".join(subject.split()), body.strip() + "\n", bcc=recipients).send(
-            fail_silently=False
-        )
-    grant.notified_at = timezone.now()
+    # The county's coordinators are told through the outbox of the cases app: the rows are
+    # written in this transaction, the e-mails queued once it commits (a broker that is
+    # down leaves them pending for the sweep, and the grant stands).
+    told = notifications.emergency_access_granted(grant, user)
+    grant.notified_at = now
     grant.save(update_fields=["notified_at"])
     record(
         None,
         Action.EMERGENCY_ACCESS,
-        obj=grant.child,
+        obj=child,
         county_code=grant.county_id,
         event="coordinators_notified",
         grant=grant.code,
-        recipients=len(recipients),
+        recipients=len(told),
     )
-    return len(recipients)
+    return grant
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -55,7 +54,6 @@ def request_access(request):
                     request.user,
                     child,
                     form.cleaned_data["reason"],
-                    review_url=request.build_absolute_uri(reverse("emergency:list")),
                     request=request,
                 )
             except ValidationError as exc:

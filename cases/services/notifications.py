@@ -18,7 +18,14 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.preferences import EmailKind, wants_email
 from cases import todo
-from cases.models import Child, ClosureRequest, EmailState, Notification, Transfer
+from cases.models import (
+    Child,
+    ClosureRequest,
+    EmailState,
+    EmergencyAccess,
+    Notification,
+    Transfer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +128,14 @@ def case_shared(child: Child, user: User, actor) -> None:
     _create(EmailKind.CASE_SHARED, [user], actor, child=child)
 
 
+def emergency_access_granted(grant: EmergencyAccess, actor) -> list[Notification]:
+    """Someone opened a case through emergency access: the coordinators of the case's
+    county review it (a safeguard: the e-mail cannot be turned off, accounts.preferences)."""
+    return _create(
+        EmailKind.EMERGENCY_ACCESS, coordinators_of(grant.county_id), actor, child=grant.child
+    )
+
+
 def mark_seen(user, child: Child) -> int:
     """The user opened the case: what was new about it for them is not new any more."""
     seen = Notification.objects.filter(
@@ -138,6 +153,8 @@ def _still_relevant(notification: Notification) -> bool:
     """Access can change between the event and the e-mail: a case unshared meanwhile, a
     transfer already decided. Then the e-mail would only confuse."""
     kind, user = notification.kind, notification.recipient
+    if kind == EmailKind.EMERGENCY_ACCESS:
+        return True  # a safeguard: told even if the case moved county since
     if kind == EmailKind.TRANSFER_REQUESTED:
         return notification.transfer is not None and notification.transfer.status == "pending"
     if kind == EmailKind.CLOSURE_TO_APPROVE:

@@ -209,6 +209,22 @@ def test_the_email_is_in_the_sites_language(commit, coord_tm, worker_tm, setting
     assert f"Cazul {child.code}" in mail.outbox[0].subject
 
 
+def test_the_email_is_in_the_recipients_language(commit, coord_tm, worker_tm, settings):
+    """A Romanian worker on an English site gets a Romanian e-mail; without a stored
+    language, the site's."""
+    settings.LANGUAGE_CODE = "en"
+    worker_tm.language = "ro"
+    worker_tm.save()
+    child = open_case(coord_tm)
+    commit(assign_case, child, coord_tm, worker_tm)
+    assert f"Cazul {child.code}" in mail.outbox[0].subject
+    worker_tm.language = ""
+    worker_tm.save()
+    other = open_case(coord_tm)
+    commit(assign_case, other, coord_tm, worker_tm)
+    assert f"Case {other.code}" in mail.outbox[1].subject
+
+
 def test_an_inactive_coordinator_is_not_told(commit, worker_tm, coord_tm):
     make_user("coord2.tm", "county_coordinator", "RO-TM", email="c2@example.org")
     coord_tm.is_active = False

@@ -9,8 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.preferences import EmailKind, EmailPreferences, set_preferences
 from audit.models import AuditEvent
-from cases.models import Child, EmergencyAccess
+from cases.models import Child, EmailState, EmergencyAccess, Notification
+from cases.tasks import queue_pending_notifications
 from tests.cases._workflow import events, open_case
 
 pytestmark = pytest.mark.django_db
@@ -65,14 +67,20 @@ def test_worker_of_another_county_gets_read_access_and_the_coordinator_is_told(
     assert page.status_code == 200
     assert tm_case.full_name in page.content.decode()
     assert "Emergency access: you can read this case, not change it" in page.content.decode()
-    # The coordinator's e-mail: the case code and a link, nothing personal.
+    # The coordinator's e-mail, through the outbox: the code, the county and a link to
+    # the review list; never the child's name, the reason or who asked.
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
-    assert message.bcc == ["coord.tm@example.ro"]
+    assert message.to == ["coord.tm@example.ro"]
     assert tm_case.code in message.subject and tm_case.code in message.body
-    assert "http://testserver" + LIST in message.body
-    for personal in (tm_case.first_name, tm_case.last_name, REASON, "worker.sv"):
-        assert personal not in message.body + message.subject
+    assert "Timi" in message.body
+    assert settings.SITE_URL.rstrip("/") + LIST in message.body
+    assert "cannot be turned off" in message.body
+    text = message.body + message.subject
+    for personal in (tm_case.first_name, tm_case.last_name, REASON, "worker.sv", "Worker"):
+        assert personal not in text
+    notice = Notification.objects.get(kind=EmailKind.EMERGENCY_ACCESS)
+    assert notice.child == tm_case and notice.email_state == EmailState.SENT
     access.refresh_from_db()
     assert access.notified_at is not None
     # Audit: the grant, the notice and the look at the case, with codes only.
@@ -85,14 +93,53 @@ def test_worker_of_another_county_gets_read_access_and_the_coordinator_is_told(
     assert look.details["emergency_access"] == access.code
 
 
-def test_notice_is_sent_once(tm_case, worker_sv):
-    from emergency.services import grant_emergency_access, notify_coordinators
+def test_notice_is_sent_once(tm_case, worker_sv, coord_tm):
+    from cases.services.notifications import deliver
+    from emergency.services import grant_emergency_access
 
-    access = grant_emergency_access(worker_sv, tm_case, REASON, review_url="http://x/")
+    grant_emergency_access(worker_sv, tm_case, REASON)
     # The task runs on commit (not inside this test's transaction): run it twice by hand.
-    assert notify_coordinators(access.pk, "http://x/") == 1
-    assert notify_coordinators(access.pk, "http://x/") == 0
+    notice = Notification.objects.get(kind=EmailKind.EMERGENCY_ACCESS)
+    assert notice.recipient == coord_tm
+    assert deliver(notice.pk) == EmailState.SENT
+    assert deliver(notice.pk) == EmailState.SENT
     assert len(mail.outbox) == 1
+
+
+def test_coordinators_cannot_turn_the_notice_off(client, tm_case, worker_sv, coord_tm):
+    """A safeguard: not offered on the profile page, and sent whatever is stored."""
+    client.force_login(coord_tm)
+    assert EmailKind.EMERGENCY_ACCESS.value not in client.get(reverse("profile")).content.decode()
+    set_preferences(coord_tm, set())  # every kind offered to them turned off
+    EmailPreferences.objects.filter(user=coord_tm).update(choices={"emergency_access": False})
+    grant(client, worker_sv, tm_case)
+    assert [m.to for m in mail.outbox] == [["coord.tm@example.ro"]]
+
+
+def test_the_grant_stands_when_the_broker_is_down(client, tm_case, worker_sv):
+    """Redis unreachable when the grant commits: access is given, the notice waits in the
+    outbox, and the beat sweep sends it once the broker is back."""
+    from primero_ro.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        response = grant(client, worker_sv, tm_case)
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+    assert response.status_code == 302 and response.url == tm_case.get_absolute_url()
+    assert visible(worker_sv, tm_case)
+    assert mail.outbox == []
+    notice = Notification.objects.get(kind=EmailKind.EMERGENCY_ACCESS)
+    assert notice.email_state == EmailState.PENDING
+    Notification.objects.update(created_at=notice.created_at - dt.timedelta(minutes=20))
+    assert queue_pending_notifications() == 1  # eager again: the sweep sends it
+    assert [m.to for m in mail.outbox] == [["coord.tm@example.ro"]]
 
 
 def test_a_reason_is_required(client, tm_case, worker_sv):
