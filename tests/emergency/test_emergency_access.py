@@ -116,6 +116,14 @@ def test_coordinators_cannot_turn_the_notice_off(client, tm_case, worker_sv, coo
     assert [m.to for m in mail.outbox] == [["coord.tm@example.ro"]]
 
 
+def test_the_notice_is_in_the_coordinators_language(client, tm_case, worker_sv, coord_tm):
+    coord_tm.language = "ro"
+    coord_tm.save()
+    grant(client, worker_sv, tm_case)
+    assert f"Acces de urgență la cazul {tm_case.code}" in mail.outbox[0].subject
+    assert "nu poate fi dezactivat" in mail.outbox[0].body
+
+
 def test_the_grant_stands_when_the_broker_is_down(client, tm_case, worker_sv):
     """Redis unreachable when the grant commits: access is given, the notice waits in the
     outbox, and the beat sweep sends it once the broker is back."""
