@@ -68,3 +68,20 @@ def lookups_loaded(transactional_db):
     from lookups.loading import load_lookups
 
     load_lookups()
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # Transactional tests (live server, real workers) end by flushing every table, the
+    # lookups loaded by a data migration included, so every other test must run before
+    # them. pytest-django sorts by what it sees at collection and puts tests it cannot
+    # classify (a database reached only through a fixture it does not know) last, after
+    # the flushes: this keeps its order and only moves the flushing tests to the end.
+    items.sort(key=_flushes_the_database)

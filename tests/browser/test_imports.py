@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import pyzipper
 from django.conf import settings
 
 from cases.models import Child
@@ -127,10 +128,19 @@ def test_coordinator_exports_the_county_and_reimports_it_unchanged(
     _login(context, client, coord, live_server)
     page = context.new_page()
     page.goto(live_server.url + "/cases/")
+    # The export is an encrypted archive whose password is shown once, on the page.
+    page.get_by_role("link", name="XLSX", exact=True).click()
+    page.get_by_role("button", name="Make the encrypted export (XLSX)").click()
+    password = page.locator(".export-password code").inner_text().strip()
     with page.expect_download() as download:
-        page.get_by_role("link", name="XLSX", exact=True).click()
-    path = tmp_path / "export.xlsx"
-    download.value.save_as(path)
+        page.locator("a.button.primary", has_text="Download").click()
+    archive_path = tmp_path / "export.zip"
+    download.value.save_as(archive_path)
+    with pyzipper.AESZipFile(archive_path) as archive:
+        archive.setpassword(password.encode())
+        (name,) = archive.namelist()
+        path = tmp_path / "export.xlsx"
+        path.write_bytes(archive.read(name))
 
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Children (children.csv or a workbook)").set_input_files(str(path))
