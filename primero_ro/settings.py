@@ -384,7 +384,7 @@ _EMAIL_SCHEMES = (
     "dummymail",
 )
 _email_url = env.str("EMAIL_URL", default="") or (
-    "consolemail://" if DEBUG else "smtp://localhost:25"
+    "consolemail://" if LOCAL else "smtp://localhost:25"
 )
 if _email_url.split("://", 1)[0] not in _EMAIL_SCHEMES or "://" not in _email_url:
     raise ImproperlyConfigured(
@@ -396,7 +396,7 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Primero RO <noreply@localhost>")
 # The address of the site in e-mail links (no request to take it from in a Celery task).
 SITE_URL = env.str("SITE_URL", default="") or (
-    (CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000" if DEBUG else ""])[0]
+    (CSRF_TRUSTED_ORIGINS or ["http://127.0.0.1:8000" if LOCAL else ""])[0]
     or (f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS else "http://localhost")
 )
 if not SITE_URL.startswith(("http://", "https://")):

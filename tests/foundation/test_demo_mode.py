@@ -145,3 +145,17 @@ def test_the_demo_settings_are_not_production_settings():
     result = run_python(["-c", code], DEMO="true")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "False", "['127.0.0.1',", "'localhost']"]
+
+
+def test_the_demo_prints_its_e_mails_and_links_to_the_local_server():
+    """The demo has no mail server: notifications are printed to the console, not lost in
+    retries against localhost:25, and their links point at `make run`'s address."""
+    from tests.foundation.test_settings_env import run_python
+
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.SITE_URL)"
+    result = run_python(["-c", code], DEMO="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.mail.backends.console.EmailBackend",
+        "http://127.0.0.1:8000",
+    ]
