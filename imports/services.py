@@ -264,7 +264,16 @@ def update_imported_child(
         child.refresh_from_db()
     county = d.get("current_county")
     if not child.anonymous and county and county != child.current_county_id:
-        transfer_case(child, user, county, request=request)
+        # The row says where the family lives now: the move carries it, as a transfer
+        # request does, so that the county's new locality is not an edit after the move.
+        transfer_case(
+            child,
+            user,
+            county,
+            new_locality=d.get("current_locality") or "",
+            new_address=d.get("current_address") or "",
+            request=request,
+        )
         child.refresh_from_db()
     links = None if child.anonymous else {"caregiver": caregiver, "household": household}
     update_case(child, _answers(child, d), user, child.version, links=links, request=request)

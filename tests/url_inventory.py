@@ -113,6 +113,9 @@ def real_kwargs(pattern: Pattern, world: World) -> dict[str, str]:
     }
     if pattern.is_admin:  # the admin's own parameters (object ids, device pks): the first row
         return {param: values.get(param, "1") for param in pattern.params}
+    if pattern.name == "cases:todo":  # the field worker's list; another role's is a 403
+        values["section"] = "follow-ups"
+    values["lang"] = "uk"  # the information sheet in Ukrainian
     return {
         param: _object_code(pattern, world) if param == "code" else values[param]
         for param in pattern.params

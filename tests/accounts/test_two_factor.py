@@ -378,3 +378,12 @@ def test_the_steps_are_translated(coord_tm, language):
     html = client.get(VERIFY).content.decode()
     assert "Type the six-digit code" not in html
     assert "Primero RO" in html
+
+
+def test_a_next_that_is_not_a_path_sends_the_user_home(client, worker_tm):
+    """Found by the hostile-input property test: `next=2@x` passed the host check and
+    redirect() tried to reverse it as a view name (a 500)."""
+    client.force_login(worker_tm)
+    response = client.get("/accounts/two-factor/verify/", {"next": "2@\U00052ed2T"})
+    assert response.status_code == 302
+    assert response["Location"] == "/"

@@ -63,7 +63,39 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "two_factor_verify": ("302 302 302 302 302 302", "302 302 302 302 302 302", {}),
     "two_factor_enrol": ("302 302 302 302 302 302", "302 302 302 302 302 302", {}),
     "user_reset_two_factor": ("405 405 405 405 405 405", "403 403 403 403 404 302", {}),
-    "set_language": ("302 302 302 302 302 302", "302 302 302 302 302 302", {"language": "uk"}),
+    "set_language": ("405 405 405 405 405 405", "302 302 302 302 302 302", {"language": "uk"}),
+    "profile": ("200 200 200 200 200 200", "200 200 200 200 200 200", {}),
+    "cases:todo": ("200 200 403 200 403 403", "405 405 405 405 405 405", {}),
+    "cases:anonymisation_requests": ("403 403 403 403 403 200", "405 405 405 405 405 405", {}),
+    "cases:anonymise": (
+        "403 404 200 404 404 200",
+        "403 404 200 404 404 200",
+        {"reason": "family_request"},
+    ),
+    "cases:approve_anonymisation": ("405 405 405 405 405 405", "302 404 302 404 404 302", {}),
+    "cases:refuse_anonymisation": ("405 405 405 405 405 405", "302 404 302 404 404 302", {}),
+    "cases:subject_access": ("403 404 200 404 404 200", "405 405 405 405 405 405", {}),
+    # No grant or export in the world: their codes name nothing (tests/emergency and
+    # tests/imports/test_safe_export.py test who may open a real one).
+    "imports:export_download": ("403 403 404 403 404 404", "403 403 405 403 405 405", {}),
+    "emergency:list": ("403 403 200 403 200 200", "405 405 405 405 405 405", {}),
+    "emergency:request": (
+        "200 200 200 200 200 403",
+        "400 400 400 400 400 403",
+        {"code": "CODE", "reason": "forged"},
+    ),
+    "emergency:review": (
+        "403 403 404 403 404 404",
+        "403 403 404 403 404 404",
+        {"decision": "accepted"},
+    ),
+    "information:sheet": ("302 302 302 302 302 302", "405 405 405 405 405 405", {}),
+    "information:edit": (
+        "403 403 403 403 403 200",
+        "403 403 403 403 403 400",
+        {"title_en": "Forged"},
+    ),
+    "information:sheet_lang": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "cases:list": ("200 200 200 200 200 200", "302 302 302 302 302 302", {"q": "x"}),
     "cases:caseload": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "cases:overdue": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
@@ -91,7 +123,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "cases:transfer": (
         "200 404 200 404 404 200",
         "302 404 302 404 404 302",
-        {"to_county": "RO-SV"},
+        {"to_county": "RO-SV", "reason": "The family moved."},
     ),
     "cases:accept_transfer": ("404 404 404 404 404 404", "404 404 404 404 404 404", {}),
     "cases:refuse_transfer": ("405 405 405 405 405 405", "404 404 404 404 404 404", {"note": "no"}),
@@ -153,15 +185,23 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "imports:index": ("403 403 200 403 200 200", "403 403 400 403 400 400", {}),
     "imports:template_xlsx": ("403 403 200 403 200 200", "403 403 405 403 405 405", {}),
     "imports:template_csv": ("403 403 200 403 200 200", "403 403 405 403 405 405", {}),
-    "imports:export_csv": ("403 403 200 403 200 200", "403 403 405 403 405 405", {}),
-    "imports:export_xlsx": ("403 403 200 403 200 200", "403 403 405 403 405 405", {}),
+    "imports:export_csv": ("403 403 200 403 200 200", "403 403 200 403 200 200", {}),
+    "imports:export_xlsx": ("403 403 200 403 200 200", "403 403 200 403 200 200", {}),
     "imports:job": ("403 403 200 403 404 200", "403 403 405 403 405 405", {}),
     "imports:confirm": ("403 403 405 403 405 405", "403 403 302 403 404 302", {}),
     "imports:errors_csv": ("403 403 200 403 404 200", "403 403 405 403 405 405", {}),
     "audit:list": ("403 403 200 403 200 200", "405 405 405 405 405 405", {}),
 }
 # Pages that answer a signed-out visitor (everything else sends them to the login page).
-PUBLIC = {"health", "login", "logout", "set_language"}
+# The information sheet for families is public (issue 15): no login, for the QR code.
+PUBLIC = {
+    "health",
+    "login",
+    "logout",
+    "set_language",
+    "information:sheet",
+    "information:sheet_lang",
+}
 REFUSED = {"403", "404", "405"}
 
 

@@ -162,6 +162,7 @@ def test_import_that_moves_a_case_transfers_it(country):
     )
     assert child.current_county_id == "RO-SV"
     assert child.history.first().history_change_reason.startswith("transfer ")
+    assert transfer.new_locality == child.current_locality
 
 
 def test_changed_answers_are_an_edit_with_its_reason(country):
