@@ -30,6 +30,7 @@ from registration.submission import Registration, duplicates_for
 RECENT_DAYS = 90
 RECENT_LIMIT = 500
 NON_FIELD = "__all__"
+TYPED_AT_YEARS = (1970, 2100)
 
 
 class Refused(Exception):
@@ -63,6 +64,10 @@ def _typed_at(value: str) -> dt.datetime:
         raise _refused_on("offline_typed_at", message)
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
+    # A tablet's clock may be far off (reset to 1970 by a flat battery): kept as it is, for
+    # the audit. Beyond these years it is no clock at all, and would not fit the database.
+    if not TYPED_AT_YEARS[0] <= when.year <= TYPED_AT_YEARS[1]:
+        raise _refused_on("offline_typed_at", message)
     return when
 
 
@@ -128,7 +133,8 @@ def _continue_household(request, data, after: uuid.UUID) -> bool:
     links = prefill.household_links(source)
     if data.get("existing_caregiver"):
         links.pop("existing_caregiver", None)
-    data.update(links)
+    for name, code in links.items():
+        data[name] = code  # replaces the page's empty hidden answer (update() would append)
     return True
 
 

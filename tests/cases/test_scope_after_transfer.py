@@ -9,6 +9,8 @@ classified.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -247,3 +249,30 @@ def test_the_case_is_in_none_of_the_old_countys_lists(client, request, moved, pe
         assert response.status_code == 200, page
         body = b"".join(response) if response.streaming else response.content
         assert moved.code.encode() not in body, page
+
+
+def test_the_offline_queue_cannot_reach_the_moved_case(client, worker_tm, moved):
+    """The offline endpoints take no code in their URL but name cases in their body: the
+    old county's worker can neither link a queued registration to the moved child, nor
+    join its family, nor find it in the recent cases kept on the tablet."""
+    from registration.models import OfflineSubmission
+    from tests.registration.offline_helpers import STATE, offline_data, send
+
+    client.force_login(worker_tm)
+    linked = send(client, offline_data(offline_duplicates=f"link:{moved.code}"))
+    assert linked["status"] == "refused" and moved.code not in str(linked)
+
+    # An entry queued after the family's first child, which was sent before the move.
+    earlier = uuid.uuid4()
+    OfflineSubmission.objects.create(
+        key=earlier,
+        user=worker_tm,
+        child=moved,
+        typed_at=moved.created_at,
+        arrived_at=moved.created_at,
+    )
+    joined = send(client, offline_data(first_name="Ivan", offline_after=str(earlier)))
+    assert joined["status"] == "refused" and list(joined["errors"]) == ["offline_after"]
+    assert not Child.objects.filter(first_name="Ivan").exists()
+
+    assert moved.code not in client.get(STATE).content.decode()

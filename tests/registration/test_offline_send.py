@@ -131,6 +131,8 @@ def test_the_offline_fields_refused_in_romanian(client, worker_tm):
         ("offline_key", ""),
         ("offline_typed_at", "2026-13-45T99:00:00"),
         ("offline_typed_at", "9" * 40),
+        ("offline_typed_at", "9999-12-31T23:59:59-05:00"),
+        ("offline_typed_at", "0001-01-01T00:00:00+05:00"),
         ("offline_duplicates", "maybe"),
         ("offline_after", "garbage"),
     ],
@@ -141,6 +143,16 @@ def test_bad_offline_fields_are_refused_not_a_server_error(client, worker_tm, fi
     assert answer["status"] == "refused"
     assert list(answer["errors"]) == [field]
     assert _children() == 0 and not OfflineSubmission.objects.exists()
+
+
+def test_a_device_clock_far_off_is_kept_as_the_device_said(client, worker_tm):
+    """A tablet whose clock was reset still sends its registrations: the audit shows the
+    device's time next to the server's."""
+    client.force_login(worker_tm)
+    assert send(client, offline_data(typed_at="1970-01-02T08:00:00"))["status"] == "created"
+    typed = OfflineSubmission.objects.get().typed_at
+    assert typed.year == 1970
+    assert AuditEvent.objects.get(action="offline_sync").details["typed_at"].startswith("1970")
 
 
 @pytest.mark.parametrize(
