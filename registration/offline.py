@@ -195,8 +195,9 @@ def _send(request: HttpRequest, raw_key: str) -> JsonResponse:
         )
 
     data = post.copy()
-    # The server's own double-submit token (offline_sync.register_offline), and no
-    # confirmation from the page: the worker confirms the duplicates found now.
+    # The form asks for a token; the child gets its own from register_offline, whatever
+    # the cached page held. No confirmation from the page either: the worker confirms the
+    # duplicates found now (offline_duplicates).
     data["submission_token"] = str(uuid.uuid4())
     data.pop("confirm_new_child", None)
     after = post.get("offline_after", "")
