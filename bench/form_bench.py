@@ -183,7 +183,7 @@ def run_form_bench(repeat: int = 30, out=print) -> dict:
 
         statements: list[tuple[str, str | None]] = []
 
-        def query(i, estimated=estimated):
+        def query(i, estimated=estimated, statements=statements):
             name = names[i % len(names)]
             with CaptureQueriesContext(connection) as ctx:
                 find_duplicates(
@@ -197,7 +197,7 @@ def run_form_bench(repeat: int = 30, out=print) -> dict:
 
         query_times = _time(query, repeat)
 
-        def raw(i):
+        def raw(i, statements=statements):
             sql, threshold = statements[i]
             with transaction.atomic(), connection.cursor() as cursor:
                 if threshold is not None:
@@ -208,9 +208,7 @@ def run_form_bench(repeat: int = 30, out=print) -> dict:
                 cursor.fetchall()
 
         raw_times = _time(raw, repeat)
-        figures[f"duplicates_{label}"] = _line(
-            out, f"find_duplicates ({label} date)", query_times
-        )
+        figures[f"duplicates_{label}"] = _line(out, f"find_duplicates ({label} date)", query_times)
         figures[f"duplicates_{label}"]["raw_sql"] = _line(
             out, "  its candidate query, raw SQL", raw_times
         )
