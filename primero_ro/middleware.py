@@ -6,6 +6,8 @@
   server error.
 - A signed-in user's responses are never stored by a browser or a proxy: nearly every
   page of the signed-in app shows a child's personal data, and tablets are shared.
+- Pages are sent compressed when the browser accepts it (a border point's mobile link);
+  downloads are sent as they are.
 
 The Content-Security-Policy header comes from django-csp (settings: CONTENT_SECURITY_POLICY).
 """
@@ -13,6 +15,7 @@ The Content-Security-Policy header comes from django-csp (settings: CONTENT_SECU
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
@@ -73,3 +76,21 @@ class NoStoreWhenSignedInMiddleware:
             response.headers.pop("Cache-Control", None)
             add_never_cache_headers(response)
         return response
+
+
+# What we write as text: pages, the duplicate panel, CSV and JSON. PDFs, zip archives and
+# spreadsheets are compressed formats already.
+COMPRESSED_TYPES = ("text/", "application/json", "image/svg+xml")
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Django's gzip, with its BREACH mitigation (random bytes in every gzip header since
+    Django 4.2; CSRF tokens are masked per response), for text responses only. Files
+    (FileResponse, any streaming response) pass untouched, keeping their length for the
+    download; static files never get here (WhiteNoise, above, serves them pre-compressed)."""
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "")
+        if response.streaming or not content_type.startswith(COMPRESSED_TYPES):
+            return response
+        return super().process_response(request, response)

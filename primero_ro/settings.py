@@ -121,6 +121,9 @@ MIDDLEWARE = [
     "primero_ro.db_faults.DatabaseUnavailableMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files are served pre-compressed before this), above every
+    # middleware that writes a body; the CSP header is set above it, on the way out.
+    "primero_ro.middleware.CompressPagesMiddleware",
     "primero_ro.middleware.RefuseNulMiddleware",  # before the session is read
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -3,8 +3,9 @@ the one country list, with names in the active language."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -12,10 +13,17 @@ STATELESS = "stateless"
 
 
 def country_choices(*, stateless: bool = False, exclude: frozenset[str] = frozenset()):
+    return list(_choices(get_language(), stateless, exclude))
+
+
+@lru_cache(maxsize=64)
+def _choices(lang: str | None, stateless: bool, exclude: frozenset[str]) -> tuple:
+    # Sorted by name in the language: once per language and process (the registration
+    # page asks twice per page; the names change only with a deployment).
     choices = [(code, str(name)) for code, name in countries if code not in exclude]
     if stateless:
         choices.append((STATELESS, str(_("Stateless"))))
-    return choices
+    return tuple(choices)
 
 
 @cache

@@ -11,7 +11,7 @@ from django import forms
 
 from lookups import registry
 
-from . import countries, messages
+from . import countries, messages, widgets
 from .model import Question
 from .phones import InvalidPhone, normalise_phone
 
@@ -26,7 +26,7 @@ class YesNoField(forms.TypedChoiceField):
     """A yes/no question, cleaned to True/False (None when not answered)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.RadioSelect)
+        kwargs.setdefault("widget", widgets.RadioSelect)
         super().__init__(
             choices=lambda: [(c, registry.label("yes_no_unknown", c)) for c in ("yes", "no")],
             coerce=lambda v: v == "yes" or v is True,
@@ -88,16 +88,20 @@ def _field_for(question: Question, *, radio: bool = False) -> forms.Field:
     if q.kind == "yesno":
         return YesNoField(**common)
     if q.kind == "choice":
-        widget = forms.RadioSelect if radio else forms.Select
+        widget = widgets.RadioSelect if radio else widgets.Select
         return forms.ChoiceField(choices=_choices(q.lookup, not radio), widget=widget, **common)
     if q.kind == "multi":
         return forms.MultipleChoiceField(
-            choices=_choices(q.lookup, False), widget=forms.CheckboxSelectMultiple, **common
+            choices=_choices(q.lookup, False), widget=widgets.CheckboxSelectMultiple, **common
         )
     if q.kind == "nationality":
         return forms.ChoiceField(
-            choices=lambda: [BLANK, *countries.country_choices(stateless=True)], **common
+            choices=lambda: [BLANK, *countries.country_choices(stateless=True)],
+            widget=widgets.Select,
+            **common,
         )
     if q.kind == "country":
-        return forms.ChoiceField(choices=lambda: [BLANK, *countries.country_choices()], **common)
+        return forms.ChoiceField(
+            choices=lambda: [BLANK, *countries.country_choices()], widget=widgets.Select, **common
+        )
     raise ValueError(f"no form field for {q.kind} ({q.code})")

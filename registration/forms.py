@@ -32,6 +32,7 @@ from questions.catalogue import HAS_CAREGIVER
 from questions.fields import date_widget, field_for
 from questions.rules import latin_script as _latin_rule
 from questions.rules import suggested_from
+from questions.widgets import Select
 
 # Presentation only: the short lists are radio buttons on this page.
 RADIO = frozenset(
@@ -183,6 +184,7 @@ def _choice(label, list_name: str, *, required: bool) -> forms.ChoiceField:
         label=label,
         required=required,
         choices=lambda: [("", "---------"), *registry.choices(list_name)],
+        widget=Select,
     )
 
 

@@ -53,11 +53,13 @@ def _caregiver_choices(reg: Registration, data) -> list:
     """The caregiver of the previous child of the household, and the search results."""
     found = []
     code = (data or {}).get("existing_caregiver") or reg.form.initial.get("existing_caregiver")
+    query = (data or {}).get("caregiver_search", "")
+    key = name_key(query) if query else ""
+    if not code and not key:
+        return found  # the scope costs a query: a blank form has nothing to look up
     usable = usable_caregivers(reg.user)
     if code:
         found.extend(usable.filter(code=code))
-    query = (data or {}).get("caregiver_search", "")
-    key = name_key(query) if query else ""
     if key:
         for caregiver in usable.exclude(code=code or "")[:2000]:
             if name_similarity(key, caregiver.name_key) >= 88:
