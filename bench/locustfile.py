@@ -9,10 +9,14 @@ to-do), 20% name searches (POSTed, as the search form does; with a typo, or in
 Cyrillic), 10% registrations through the real form (GET it, POST a child with a name
 unique to this run, follow the redirect to the confirmation).
 
-Every request's time goes to BENCH_LOAD_SAMPLES (JSON) when the test stops, with the
-moment spawning completed, and every registration sent with the code its redirect named
-(for bench/load_setup.py check). BENCH_STEPS="2,4,8:30" turns on the step shape: that many
-users, each step 30 s.
+The shape below drives both scenarios of bench/run.py. BENCH_USERS users start at
+BENCH_RATE a second and sign in; the measured phase begins only once every one of them
+is signed in (a login costs about a second of CPU: a crowd of them queues). Then either
+BENCH_STEADY seconds with everybody at work (the think-time scenario), or BENCH_STEPS
+("4,8,16:40"): that many of the signed-in users at work, the others idle, each step
+40 s, no think time (the saturation ramp). Every request's time goes to
+BENCH_LOAD_SAMPLES (JSON) at the end, with the moments the phases began, and every
+registration sent with the code its redirect named (for bench/load_setup.py check).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import re
 import time
 from urllib.parse import urlencode
 
+import gevent
 from locust import FastHttpUser, LoadTestShape, between, constant, events, task
 
 DATA = json.load(open(os.environ["BENCH_LOAD_DATA"], encoding="utf-8"))  # noqa: SIM115
@@ -37,10 +42,19 @@ DONE_RE = re.compile(r"/register/done/([^/]+)/$")
 SYLLABLES = [c + v for c in "bdfghklmnprstvz" for v in "aeiou"]
 CYRILLIC = ["Олена Шевченко", "Андрій Коваленко", "Марія Бондаренко", "Іван Ткачук"]
 
+USERS = int(os.environ.get("BENCH_USERS", "10"))
+RATE = float(os.environ.get("BENCH_RATE", "2"))
+STEADY = float(os.environ.get("BENCH_STEADY", "60"))
+STEPS = os.environ.get("BENCH_STEPS", "")
+# Logins slower than this (a machine far too loaded) stop waiting: measure anyway.
+MAX_LOGIN_WAIT = float(os.environ.get("BENCH_MAX_LOGIN_WAIT", "300"))
+
 samples: list[tuple[float, str, float, bool]] = []
 registrations: list[dict] = []
-marks: dict[str, float] = {}
-_numbers = itertools.count()
+marks: dict = {"steps": []}
+_users = itertools.count()
+_names = itertools.count()
+state = {"signed_in": 0, "working": USERS}
 
 
 def letters(n: int) -> str:
@@ -57,11 +71,6 @@ def _keep(request_type, name, response_time, response_length, exception, **_kw):
     samples.append((time.time(), name, response_time, exception is None))
 
 
-@events.spawning_complete.add_listener
-def _spawned(user_count, **_kw):
-    marks.setdefault("spawned", time.time())
-
-
 @events.test_start.add_listener
 def _started(**_kw):
     marks["start"] = time.time()
@@ -75,7 +84,7 @@ def _write(**_kw):
 
 
 def _wait():
-    if THINK == "0":
+    if STEPS:
         return constant(0)
     low, high = (float(x) for x in THINK.split("-"))
     return between(low, high)
@@ -85,7 +94,8 @@ class FieldWorker(FastHttpUser):
     wait_time = _wait()
 
     def on_start(self):
-        account = DATA["workers"][next(_numbers) % len(DATA["workers"])]
+        self.number = next(_users)
+        account = DATA["workers"][self.number % len(DATA["workers"])]
         self.account = account
         self.rng = random.Random()
         self.csrf = ""
@@ -98,7 +108,16 @@ class FieldWorker(FastHttpUser):
         with self._post("/accounts/login/", body, "login (password check)") as response:
             if response.status_code != 302:
                 response.failure(f"login answered {response.status_code}")
+            else:
+                state["signed_in"] += 1
         self._page("/", "home page")
+
+    def idle(self) -> bool:
+        """Users beyond the current step's number wait, signed in, for a later step."""
+        if self.number < state["working"]:
+            return False
+        gevent.sleep(0.5)
+        return True
 
     # Helpers ------------------------------------------------------------------------------
 
@@ -138,23 +157,33 @@ class FieldWorker(FastHttpUser):
 
     @task(20)
     def home(self):
+        if self.idle():
+            return
         self._page("/", "home page")
 
     @task(20)
     def case_list(self):
+        if self.idle():
+            return
         self._page("/cases/", "case list")
 
     @task(20)
     def case_page(self):
+        if self.idle():
+            return
         code = self.rng.choice(self.account["cases"])
         self._page(f"/cases/{code}/", "case page")
 
     @task(10)
     def todo(self):
+        if self.idle():
+            return
         self._page("/cases/todo/follow-ups/", "to-do")
 
     @task(20)
     def name_search(self):
+        if self.idle():
+            return
         if self.rng.random() < 0.25:
             text = self.rng.choice(CYRILLIC)
         else:
@@ -170,13 +199,15 @@ class FieldWorker(FastHttpUser):
 
     @task(10)
     def register(self):
+        if self.idle():
+            return
         form = self._page("/register/", "registration form (GET)")
         found = TOKEN_RE.search(form.text or "") if form.status_code == 200 else None
         if not found:
             return
         first = "".join(self.rng.choice(SYLLABLES) for _ in range(3)).capitalize()
         last = "".join(self.rng.choice(SYLLABLES) for _ in range(3)).capitalize()
-        last += f"{RUN_TAG}x{letters(next(_numbers))}"
+        last += f"{RUN_TAG}x{letters(next(_names))}"
         born = time.strftime(
             "%Y-%m-%d", time.gmtime(time.time() - self.rng.randrange(400, 17 * 365) * 86400)
         )
@@ -213,18 +244,29 @@ class FieldWorker(FastHttpUser):
             response.failure(f"registration not acknowledged: {response.status_code}")
 
 
-if os.environ.get("BENCH_STEPS"):
+class Phases(LoadTestShape):
+    """Start the users, wait for their logins, then the steady phase or the steps."""
 
-    class Steps(LoadTestShape):
-        """Stepping users without think time: the throughput at which p95 passes 300 ms."""
-
-        users_text, seconds_text = os.environ["BENCH_STEPS"].split(":")
+    def tick(self):
+        now = time.time()
+        if "signed_in" not in marks:
+            waited = now - marks.get("start", now)
+            if state["signed_in"] < USERS and waited < max(MAX_LOGIN_WAIT, USERS / RATE):
+                # Think-time users work while the others sign in, as in an office; the
+                # ramp's users wait, so that each step measures only its own load.
+                state["working"] = 0 if STEPS else USERS
+                return USERS, RATE
+            marks["signed_in"] = now
+            marks["signed_in_users"] = state["signed_in"]
+        since = now - marks["signed_in"]
+        if not STEPS:
+            return (USERS, RATE) if since < STEADY else None
+        users_text, seconds_text = STEPS.split(":")
         steps = [int(x) for x in users_text.split(",")]
-        seconds = float(seconds_text)
-
-        def tick(self):
-            step = int(self.get_run_time() // self.seconds)
-            if step >= len(self.steps):
-                return None
-            users = self.steps[step]
-            return users, users  # every user of a step at once
+        k = int(since // float(seconds_text))
+        if k >= len(steps):
+            return None
+        if len(marks["steps"]) <= k:
+            marks["steps"].append([steps[k], now])
+        state["working"] = steps[k]
+        return USERS, RATE
