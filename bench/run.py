@@ -600,6 +600,8 @@ def load(args, summary: list) -> None:
 
 def main() -> None:
     args = parse_args()
+    # Stopped from outside: still stop the gunicorn, Celery and Locust this run started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     t0 = time.monotonic()
     machine(args)
     summary: list = []
