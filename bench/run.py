@@ -398,14 +398,18 @@ def think_time_scenario(args, tmp: Path, summary: list) -> list:
     )
     table([s for s in samples if s[0] < signed_in], max(1.0, signed_in - marks["start"]))
     steady = [s for s in samples if s[0] >= signed_in]
-    out(f"  all signed in ({marks['stop'] - signed_in:.0f} s):")
+    everybody = marks.get("signed_in_users") == args.users
+    out(
+        f"  {'all signed in' if everybody else 'after the login wait ran out'}"
+        f" ({marks['stop'] - signed_in:.0f} s):"
+    )
     result = table(steady, max(1.0, marks["stop"] - signed_in))
     summary.append(
         (
             f"{args.users} think-time users, p95 (all signed in)",
             f"{result['p95']:.0f} ms",
             f"≤ {P95_LOAD_MS} ms",
-            result["p95"] <= P95_LOAD_MS and bool(steady),
+            result["p95"] <= P95_LOAD_MS and bool(steady) and everybody,
         )
     )
     errors = sum(1 for s in samples if not s[3])
