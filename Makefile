@@ -11,7 +11,7 @@ TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pri
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/5} \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true
 
-.PHONY: run test setup system-packages venv messages services lint typecheck migrations-check format migrate demo bench-help clean
+.PHONY: run test setup system-packages venv messages services lint typecheck migrations-check format migrate demo bench-help bench clean
 
 # DEMO: DEBUG off (the project's own error pages), static files by WhiteNoise, reports built
 # on a thread after the response (docs/reporting.md).
@@ -77,6 +77,14 @@ format: venv
 
 migrate: venv
 	DEBUG=true $(PY) manage.py migrate
+
+# Every figure of issue 14 in one run (bench/run.py, docs/benchmarks.md): 1,000,000 cases
+# (filled once by COPY, then reused), ~25 minutes; BENCH_ARGS="--quick" for a few minutes.
+# Locust and its dependencies come from their own lock, never into the app's image.
+BENCH_ARGS ?=
+bench: setup services
+	$(VENV)/bin/uv pip install -q --python $(PY) -c requirements.lock -r requirements-bench.lock
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

@@ -306,7 +306,10 @@ def median_time(fn, repeat: int) -> float:
 
 
 def bench_one(size: int, args) -> dict:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/primero_report_bench_{size}"
+    # bench/run.py names the database (one filled database for pages, report and load).
+    os.environ["DATABASE_URL"] = os.environ.get("REPORT_BENCH_DATABASE_URL") or (
+        f"postgres://postgres@127.0.0.1:5432/primero_report_bench_{size}"
+    )
     import cases_bench  # sets the other environment defaults (settings, language, logs)
 
     cases_bench.ensure_database()
@@ -326,7 +329,9 @@ def bench_one(size: int, args) -> dict:
 
     period = parse_period(args.period) if args.period else last_completed_quarter()
     total = Child.objects.count()
-    print(f"\n{total} records (database primero_report_bench_{size}), period {period.code}")
+    print(
+        f"\n{total} records (database {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}), period {period.code}"
+    )
     result = {"size": total, "period": period.code, "rows": []}
     print(
         f"{'scope':10} {'variant':8} {'engine s':>9} {'raw SQL s':>10} {'ratio':>6}"
