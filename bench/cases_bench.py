@@ -1,12 +1,16 @@
-"""Benchmark of the case list, the name search and the case page at 350,000 cases.
+"""Benchmark of the case list, the name search and the case page (350,000 cases by default).
 
     .venv/bin/python bench/cases_bench.py [--cases 350000] [--repeat 30] [--fill-only]
 
 Fills its own PostgreSQL database (DATABASE_URL, default primero_bench; created and
-migrated when missing, reused when already filled), then prints, for a county coordinator
-and the country coordinator, the server time (median and p95 over repeated requests
-through Django's test Client) of each page beside the raw SQL time of the queries the
-page ran (captured, then timed again with cursor.execute).
+migrated when missing, reused when already filled), then prints, for a county coordinator,
+the country coordinator and a field worker, the server time (median and p95 over repeated
+requests through Django's test Client) of each page beside the raw SQL time of the queries
+the page ran (captured, then timed again with cursor.execute).
+
+From another script (Django set up, database filled): measure_case_pages(repeat) returns
+one dict per page (who, page, server_median, server_p95, sql_median, sql_p95, queries);
+run_bench(repeat) prints them and returns them; case_pages() lists what is measured.
 
 This is a benchmark fixture, not a way to register children: rows go in with COPY and
 precomputed name keys rather than through register_child (which would take hours), and

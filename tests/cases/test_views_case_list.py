@@ -150,6 +150,46 @@ def test_name_search_tolerates_a_typo_on_postgresql(client, coord_tm, worker_tm)
     assert listed(response) == {target.code}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
+    client, coord_tm, worker_tm, monkeypatch
+):
+    from cases import filters
+
+    names = [
+        ("Oleksandr", "Shevchenko"),
+        ("Oleksandr", "Shevchuk"),
+        ("Olena", "Shevchenko"),
+        ("Alina", "Shevchenko"),
+        ("Iryna", "Melnyk"),
+        ("Taras", "Bondarenko"),
+        ("Oleksii", "Bondar"),
+    ]
+    for seed, (first, last) in enumerate(names):
+        make_child(worker_tm, seed=seed, first_name=first, last_name=last, name_native="")
+    client.force_login(coord_tm)
+    queries = (
+        "Oleksndr Shevchenko",
+        "Олена Шевченко",
+        "shevch",
+        "Bondarenkko",
+        "Tars Bondar",
+        "Melnik Irina",
+    )
+
+    def found(below):
+        monkeypatch.setattr(filters, "SCOPE_FIRST_BELOW", below)
+        return {
+            q: [c.code for c in client.post(URL, {"q": q}, follow=True).context["page"].object_list]
+            for q in queries
+        }
+
+    by_index = found(0)  # never below: the trigram index (%>)
+    case_by_case = found(10**9)  # always below: word_similarity() on each case of the scope
+    assert case_by_case == by_index
+    assert all(by_index.values()), by_index
+
+
 def test_search_by_case_code(client, coord_tm, worker_tm):
     target = make_child(worker_tm, seed=1)
     make_child(worker_tm, seed=2)
@@ -162,6 +202,22 @@ def test_search_finds_nothing_out_of_scope(client, coord_tm, worker_sv):
     client.force_login(coord_tm)
     assert listed(client.post(URL, {"q": "Bondarenko"}, follow=True)) == set()
     assert listed(client.post(URL, {"q": sv.code}, follow=True)) == set()
+
+
+def test_a_field_workers_search_finds_their_own_and_assigned_cases_only(
+    client, worker_tm, worker2_tm, coord_tm
+):
+    own = make_child(worker_tm, seed=1, first_name="Taras", last_name="Bondarenko")
+    assigned = make_child(coord_tm, seed=2, first_name="Taras", last_name="Bondarenko")
+    Child.objects.filter(pk=assigned.pk).update(assigned_to=worker_tm)
+    colleague = make_child(worker2_tm, seed=3, first_name="Taras", last_name="Bondarenko")
+    client.force_login(worker_tm)
+    for query in ("Bondarenko", "Тарас Бондаренко", "Taras Bondarenkko"):
+        found = listed(client.post(URL, {"q": query}, follow=True))
+        assert found == {own.code, assigned.code}, query
+    assert colleague.code not in found
+    # The same cases as the independent count of the scope.
+    assert found == set(Child.objects.visible_to(worker_tm).values_list("code", flat=True))
 
 
 def test_a_search_is_audited_with_filter_codes_but_not_the_typed_name(client, coord_tm, worker_tm):
