@@ -173,7 +173,7 @@ def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
         "Олена Шевченко",
         "shevch",
         "Bondarenkko",
-        "Tars Bondar",
+        "Taras Bondarnko",
         "Melnik Irina",
     )
 
