@@ -1,12 +1,16 @@
-"""Benchmark of the case list, the name search and the case page at 350,000 cases.
+"""Benchmark of the case list, the name search and the case page (350,000 cases by default).
 
     .venv/bin/python bench/cases_bench.py [--cases 350000] [--repeat 30] [--fill-only]
 
 Fills its own PostgreSQL database (DATABASE_URL, default primero_bench; created and
-migrated when missing, reused when already filled), then prints, for a county coordinator
-and the country coordinator, the server time (median and p95 over repeated requests
-through Django's test Client) of each page beside the raw SQL time of the queries the
-page ran (captured, then timed again with cursor.execute).
+migrated when missing, reused when already filled), then prints, for a county coordinator,
+the country coordinator and a field worker, the server time (median and p95 over repeated
+requests through Django's test Client) of each page beside the raw SQL time of the queries
+the page ran (captured, then timed again with cursor.execute).
+
+From another script (Django set up, database filled): measure_case_pages(repeat) returns
+one dict per page (who, page, server_median, server_p95, sql_median, sql_p95, queries);
+run_bench(repeat) prints them and returns them; case_pages() lists what is measured.
 
 This is a benchmark fixture, not a way to register children: rows go in with COPY and
 precomputed name keys rather than through register_child (which would take hours), and
@@ -490,15 +494,23 @@ def time_sql(statements: list[str], repeat: int) -> list[float]:
     return times
 
 
-def run_bench(repeat: int) -> None:
-    from django.test import Client
+# A name typed in Cyrillic, as a Ukrainian worker types it: the same key as Olena
+# Shevchenko (cases.names), one of the commonest names of the fill.
+CYRILLIC_NAME = "Олена Шевченко"
+
+
+def case_pages() -> list[tuple[str, str, str]]:
+    """(who, page label, URL) of every page measured: the county coordinator's, the
+    country coordinator's and a field worker's list, searches and case page.
+
+    `who` is a username of the fill (bench.coord.RO-SV, bench.country,
+    bench.worker.RO-SV.0). A URL holding ?q= is a name search: the list redirects it to
+    ?s=<id> (the name leaves the URL), so it must be followed once per session.
+    """
     from django.urls import reverse
 
-    from accounts.models import User
     from cases.models import Child
 
-    county_coord = User.objects.get(username="bench.coord.RO-SV")
-    country = User.objects.get(username="bench.country")
     sample = (
         Child.objects.filter(current_county_id="RO-SV", status="open")
         .order_by("id")
@@ -507,30 +519,104 @@ def run_bench(repeat: int) -> None:
     # A typo in each word: a dropped letter, a doubled one.
     typo = f"{sample['first_name'][:-2]}{sample['first_name'][-1]} {sample['last_name'][:3]}{sample['last_name'][2:]}"
     base = reverse("cases:list")
-    pages = [
+    searches = [
+        (f"name search with a typo ({typo!r})", f"{base}?q={typo.replace(' ', '+')}"),
+        (
+            f"name search in Cyrillic ({CYRILLIC_NAME!r})",
+            f"{base}?q={CYRILLIC_NAME.replace(' ', '+')}",
+        ),
+    ]
+    coordinator_pages = [
+        ("list, page 1", base),
         ("filtered list (open, high risk)", f"{base}?status=open&risk_level=high"),
         ("a page deep in the list (page 200)", f"{base}?page=200"),
-        (f"name search with a typo ({typo!r})", f"{base}?q={typo.replace(' ', '+')}"),
+        *searches,
         ("case page", reverse("cases:detail", kwargs={"code": sample["code"]})),
     ]
+    worker = "bench.worker.RO-SV.0"
+    mine = Child.objects.filter(created_by__username=worker).order_by("id").values("code")[0]
+    worker_pages = [
+        ("my cases, page 1", base),
+        ("my open cases, high risk first", f"{base}?status=open&sort=risk"),
+        *searches,
+        ("case page", reverse("cases:detail", kwargs={"code": mine["code"]})),
+    ]
+    return [
+        *(("bench.coord.RO-SV", label, url) for label, url in coordinator_pages),
+        *(("bench.country", label, url) for label, url in coordinator_pages),
+        *((worker, label, url) for label, url in worker_pages),
+    ]
+
+
+def signed_in_client(username: str):
+    """A test Client signed in as this user, past the second step of the login that
+    coordinators must take (a confirmed phone, and the session marked as verified with it,
+    as django_otp.login does)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import two_factor
+    from accounts.models import User
+
+    user = User.objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    if two_factor.required_for(user):
+        device = two_factor.phone_of(user) or TOTPDevice.objects.create(
+            user=user, name="bench", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def measure_case_pages(repeat: int) -> list[dict]:
+    """Each page of case_pages(): server time through Django's test Client and the raw
+    SQL time of the queries it ran (median and p95 in ms, and the number of queries)."""
+    rows = []
+    clients = {}
+    for who, label, url in case_pages():
+        if who not in clients:
+            clients[who] = signed_in_client(who)
+        client = clients[who]
+        if "?q=" in url:
+            # The list moves a typed name out of the URL (302 to ?s=<id>): time the list.
+            url = client.get(url)["Location"]
+        times, sql, _status = time_page(client, url, repeat)
+        sql_times = time_sql(sql, repeat)
+        rows.append(
+            {
+                "who": who,
+                "page": label,
+                "server_median": statistics.median(times),
+                "server_p95": pct(times, 95),
+                "sql_median": statistics.median(sql_times),
+                "sql_p95": pct(sql_times, 95),
+                "queries": len(sql),
+            }
+        )
+    return rows
+
+
+def run_bench(repeat: int) -> list[dict]:
+    from cases.models import Child
+
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n{Child.objects.count()} cases; {repeat} requests per figure; times in ms")
     print(f"load average before the run: {load} ({os.cpu_count()} CPUs)")
-    header = f"{'':10} {'page':44} {'server median':>13} {'p95':>7} {'SQL median':>10} {'p95':>7} {'queries':>7}"
+    header = f"{'':20} {'page':52} {'server median':>13} {'p95':>7} {'SQL median':>10} {'p95':>7} {'queries':>7}"
     print(header)
-    for who, user in (("county", county_coord), ("country", country)):
-        client = Client()
-        client.force_login(user)
-        for label, url in pages:
-            if "?q=" in url:
-                # The list moves a typed name out of the URL (302 to ?s=<id>): time the list.
-                url = client.get(url)["Location"]
-            times, sql, _status = time_page(client, url, repeat)
-            sql_times = time_sql(sql, repeat)
-            print(
-                f"{who:10} {label:44} {statistics.median(times):13.1f} {pct(times, 95):7.1f}"
-                f" {statistics.median(sql_times):10.1f} {pct(sql_times, 95):7.1f} {len(sql):7d}"
-            )
+    rows = measure_case_pages(repeat)
+    for row in rows:
+        print(
+            f"{row['who']:20} {row['page']:52} {row['server_median']:13.1f} {row['server_p95']:7.1f}"
+            f" {row['sql_median']:10.1f} {row['sql_p95']:7.1f} {row['queries']:7d}"
+        )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average after the run: {load}")
+    return rows
 
 
 def main() -> None:

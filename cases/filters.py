@@ -43,6 +43,25 @@ class TrigramWordSimilarity(Func):
     output_field = FloatField()
 
 
+class WordSimilarityThreshold(Func):
+    """The threshold %> compares with: word_similarity(q, k) >= it is the same test.
+
+    Until pg_trgm's library is loaded in a session its setting is unknown (NULL with
+    missing_ok), and %> would then use the library's default, 0.6.
+    """
+
+    template = "COALESCE(current_setting('pg_trgm.word_similarity_threshold', true)::float8, 0.6)"
+    output_field = FloatField()
+
+
+# Below this many cases in the user's scope (a field worker's own and assigned cases, a
+# small county), the names of the scope are tested one by one instead of through the
+# trigram index, whose scan costs the same for every user (every match in the country).
+# The planner cannot choose well: it guesses a common name's matches from a sample, often
+# fifty times too few, and picks the index (issue 14).
+SCOPE_FIRST_BELOW = 5_000
+
+
 def search_names(qs, text: str):
     """Cases whose name key holds every word key of the text; on PostgreSQL also those
     close to it (typos), ranked by trigram word similarity."""
@@ -56,10 +75,14 @@ def search_names(qs, text: str):
         contains_all &= Q(name_key__contains=word)
     if connection.vendor != "postgresql":
         return qs.filter(contains_all)
+    rank = TrigramWordSimilarity(Value(key), F("name_key"))
+    if qs.order_by()[:SCOPE_FIRST_BELOW].count() < SCOPE_FIRST_BELOW:
+        # The same test as %>, in a form no index serves: the planner reads the scope.
+        return qs.annotate(name_rank=rank).filter(
+            contains_all | Q(name_rank__gte=WordSimilarityThreshold())
+        )
     similar = WordSimilar(F("name_key"), Value(key))
-    return qs.filter(contains_all | Q(similar)).annotate(
-        name_rank=TrigramWordSimilarity(Value(key), F("name_key"))
-    )
+    return qs.filter(contains_all | Q(similar)).annotate(name_rank=rank)
 
 
 SORTS = {

@@ -76,10 +76,20 @@ class ChildQuerySet(models.QuerySet):
         moved_away = Transfer.objects.filter(
             status="accepted", from_county_id=user.county_id
         ).values("child_id")
-        registered = Q(created_by=user) & (
-            Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away)
-        )
-        return qs.filter(registered | Q(assigned_to=user) | extra_q)
+        # One id subquery, a UNION ALL of branches that each read one small index (the
+        # worker's registrations, their assignments, the shared ids), instead of "created_by
+        # OR assigned_to OR ...": that OR kept the planner walking the whole newest-first
+        # list and reading each row to test it (issue 14).
+        cases = self.model.objects.cases().order_by()
+        branches = [
+            cases.filter(created_by=user)
+            .filter(Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away))
+            .values("pk"),
+            cases.filter(assigned_to=user).values("pk"),
+        ]
+        if extra:
+            branches.append(cases.filter(pk__in=extra).values("pk"))
+        return qs.filter(pk__in=branches[0].union(*branches[1:], all=True))
 
     def opened_in_emergency_only(self, user, child) -> bool:
         """Does this user open the case only through an emergency grant (read only)?"""
@@ -285,6 +295,20 @@ class Child(TracksHistory, models.Model):
                 include=["current_county", "status", "risk_level"],
                 condition=Q(anonymous=False),
                 name="case_newest_first",
+            ),
+            # A field worker's scope (visible_to): each branch of its id subquery reads
+            # one of these alone, without visiting the table (issue 14).
+            models.Index(
+                fields=["created_by", "current_county"],
+                include=["id"],
+                condition=Q(anonymous=False),
+                name="case_registered_by_county",
+            ),
+            models.Index(
+                fields=["assigned_to"],
+                include=["id"],
+                condition=Q(anonymous=False),
+                name="case_assigned_to",
             ),
             models.Index(fields=["registration_date"], name="child_registration_date"),
             models.Index(fields=["assigned_to", "status"], name="child_assigned_status"),

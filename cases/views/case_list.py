@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from cases.filters import (
     sort_cases,
 )
 from cases.models import Child
+from cases.pagination import COUNT_CAP, CappedPaginator
 
 # Query-string keys that are not filters: changing them is not a new search.
 _NOT_FILTERS = {"page", "per_page", "sort"}
@@ -122,7 +122,8 @@ def case_list(request):
         ids_qs = list(ids_qs[: SEARCH_LIMIT + 1])
         truncated = len(ids_qs) > SEARCH_LIMIT
         ids_qs = ids_qs[:SEARCH_LIMIT]
-    paginator = Paginator(ids_qs, _page_size(request))
+    # Counted up to a cap: a national list's exact COUNT(*) cost more than the page.
+    paginator = CappedPaginator(ids_qs, _page_size(request), cap=COUNT_CAP)
     page = paginator.get_page(data.get("page"))
     ids = list(page.object_list)
     rows = Child.objects.filter(pk__in=ids).select_related("current_county", "assigned_to")
@@ -138,6 +139,8 @@ def case_list(request):
         details = {"filters": filterset.active_filters(), "results": paginator.count}
         if truncated:
             details["truncated"] = True
+        if paginator.capped:
+            details["results_capped"] = True
         if q:
             # The kind of search only: a typed name is personal data, a case code is not.
             if CODE_RE.match(q):

@@ -150,6 +150,46 @@ def test_name_search_tolerates_a_typo_on_postgresql(client, coord_tm, worker_tm)
     assert listed(response) == {target.code}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
+    client, coord_tm, worker_tm, monkeypatch
+):
+    from cases import filters
+
+    names = [
+        ("Oleksandr", "Shevchenko"),
+        ("Oleksandr", "Shevchuk"),
+        ("Olena", "Shevchenko"),
+        ("Alina", "Shevchenko"),
+        ("Iryna", "Melnyk"),
+        ("Taras", "Bondarenko"),
+        ("Oleksii", "Bondar"),
+    ]
+    for seed, (first, last) in enumerate(names):
+        make_child(worker_tm, seed=seed, first_name=first, last_name=last, name_native="")
+    client.force_login(coord_tm)
+    queries = (
+        "Oleksndr Shevchenko",
+        "Олена Шевченко",
+        "shevch",
+        "Bondarenkko",
+        "Taras Bondarnko",
+        "Melnik Irina",
+    )
+
+    def found(below):
+        monkeypatch.setattr(filters, "SCOPE_FIRST_BELOW", below)
+        return {
+            q: [c.code for c in client.post(URL, {"q": q}, follow=True).context["page"].object_list]
+            for q in queries
+        }
+
+    by_index = found(0)  # never below: the trigram index (%>)
+    case_by_case = found(10**9)  # always below: word_similarity() on each case of the scope
+    assert case_by_case == by_index
+    assert all(by_index.values()), by_index
+
+
 def test_search_by_case_code(client, coord_tm, worker_tm):
     target = make_child(worker_tm, seed=1)
     make_child(worker_tm, seed=2)
@@ -162,6 +202,22 @@ def test_search_finds_nothing_out_of_scope(client, coord_tm, worker_sv):
     client.force_login(coord_tm)
     assert listed(client.post(URL, {"q": "Bondarenko"}, follow=True)) == set()
     assert listed(client.post(URL, {"q": sv.code}, follow=True)) == set()
+
+
+def test_a_field_workers_search_finds_their_own_and_assigned_cases_only(
+    client, worker_tm, worker2_tm, coord_tm
+):
+    own = make_child(worker_tm, seed=1, first_name="Taras", last_name="Bondarenko")
+    assigned = make_child(coord_tm, seed=2, first_name="Taras", last_name="Bondarenko")
+    Child.objects.filter(pk=assigned.pk).update(assigned_to=worker_tm)
+    colleague = make_child(worker2_tm, seed=3, first_name="Taras", last_name="Bondarenko")
+    client.force_login(worker_tm)
+    for query in ("Bondarenko", "Тарас Бондаренко", "Taras Bondarenkko"):
+        found = listed(client.post(URL, {"q": query}, follow=True))
+        assert found == {own.code, assigned.code}, query
+    assert colleague.code not in found
+    # The same cases as the independent count of the scope.
+    assert found == set(Child.objects.visible_to(worker_tm).values_list("code", flat=True))
 
 
 def test_a_search_is_audited_with_filter_codes_but_not_the_typed_name(client, coord_tm, worker_tm):
@@ -355,3 +411,70 @@ def test_a_closed_case_shows_its_stage_once(client, worker_tm):
     assert child.code in body
     assert "Închis" in body
     assert "(Închis)" not in body
+
+
+def test_a_list_longer_than_the_count_cap_says_more_than_and_its_pages_still_link(
+    client, coord_tm, worker_tm, monkeypatch
+):
+    from cases.views import case_list
+
+    for seed in range(23):
+        make_child(worker_tm, seed=seed)
+    monkeypatch.setattr(case_list, "COUNT_CAP", 15)
+    client.force_login(coord_tm)
+    first = client.get(URL, {"per_page": 10})
+    body = first.content.decode()
+    assert "More than 15 cases" in body
+    assert "23 cases" not in body
+    assert "Page 1 of more than 1" in body
+    assert ">Next<" in body
+    assert ">Last<" not in body  # the end is not known yet
+    second = client.get(URL, {"per_page": 10, "page": 2})
+    assert len(listed(second)) == 10
+    assert "Page 2 of more than 2" in second.content.decode()
+    # The last page sees the end of the list: the exact count again.
+    last = client.get(URL, {"per_page": 10, "page": 3})
+    assert len(listed(last)) == 3
+    assert "23 cases" in last.content.decode()
+    assert "Page 3 of 3" in last.content.decode()
+    # Every case is on exactly one page, in the list's order.
+    pages = [first, second, last]
+    codes = [c.code for page in pages for c in page.context["page"].object_list]
+    assert sorted(codes) == sorted(
+        Child.objects.visible_to(coord_tm).values_list("code", flat=True)
+    )
+    assert len(codes) == len(set(codes)) == 23
+    # A page number past the end lands on the last page, with the exact count.
+    beyond = client.get(URL, {"per_page": 10, "page": 50})
+    assert beyond.context["page"].number == 3
+    assert "23 cases" in beyond.content.decode()
+
+
+def test_a_capped_count_is_audited_as_more_than(client, coord_tm, worker_tm, monkeypatch):
+    from cases.views import case_list
+
+    for seed in range(12):
+        make_child(worker_tm, seed=seed, risk_level="low")
+    monkeypatch.setattr(case_list, "COUNT_CAP", 5)
+    client.force_login(coord_tm)
+    client.get(URL, {"risk_level": "low", "per_page": 10})
+    details = AuditEvent.objects.get(action="search").details
+    assert details["results"] == 5
+    assert details["results_capped"] is True
+
+
+def test_the_capped_count_reads_in_romanian_and_ukrainian(client, coord_tm, worker_tm, monkeypatch):
+    from cases.views import case_list
+
+    for seed in range(12):
+        make_child(worker_tm, seed=seed)
+    monkeypatch.setattr(case_list, "COUNT_CAP", 10)
+    client.force_login(coord_tm)
+    for language, count, page in (
+        ("ro", "Peste 10 cazuri", "Pagina 1 din peste 1"),
+        ("uk", "Понад 10 справ", "Сторінка 1 з понад 1"),
+    ):
+        client.cookies["django_language"] = language
+        body = client.get(URL, {"per_page": 10}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert count in body, language
+        assert page in body, language
