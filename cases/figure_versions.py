@@ -79,6 +79,8 @@ def versions(counties: Iterable[str]) -> dict[str, str]:
         for key in missing:
             cache.add(key, token, timeout=None)  # another process may have made one first
         found.update(cache.get_many(missing))
+        # Dropped again at once (forget() meanwhile): this one is the version for now.
+        found.update({key: token for key in missing if key not in found})
     return {keys[k]: v for k, v in found.items()}
 
 
