@@ -12,6 +12,18 @@ class CasesConfig(AppConfig):
         from cases.models.followup import ContactType
 
         add_value_display("fields", field_label)
+
+        # Every change of a case writes a history row: the dashboards' figures follow it.
+        from simple_history.signals import post_create_historical_record
+
+        from cases import figure_versions
+        from cases.models import Child
+
+        post_create_historical_record.connect(
+            figure_versions.child_history_written,
+            sender=Child.history.model,
+            dispatch_uid="case_figures_follow_history",
+        )
         add_value_display("contact_type", lambda code: _label_of(ContactType, code))
 
 

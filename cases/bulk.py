@@ -18,6 +18,8 @@ from django.apps import apps
 from django.db import connection
 from django.utils import timezone
 
+from cases import figure_versions
+
 CHUNK = 1000
 
 
@@ -111,6 +113,9 @@ def write_history(
     and the m2m snapshot."""
     if not objs:
         return
+    if model._meta.label == "cases.Child":
+        # A case changed without save(): the dashboards' figures of its county with it.
+        figure_versions.many_written(objs, model.history.model, history_type)
     reasons = list(reasons) if reasons is not None else [None] * len(objs)
     if connection.vendor != "postgresql":
         _write_history_python(objs, model, user, history_type, reasons)

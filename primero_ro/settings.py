@@ -196,6 +196,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 
+# A PostgreSQL streaming replica for the reads that may lag a little (reports, dashboard
+# figures): cases/replica.py says which, primero_ro/db_router.py routes them. Unset: no
+# replica alias, everything on the primary (docs/operations.md, "Read replica").
+if env.str("DATABASE_REPLICA_URL", default=""):
+    try:
+        DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    except Exception as exc:  # django-environ raises several types for a malformed URL
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL: cannot be used ({exc})") from None
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL: expected postgres://user:password@host:port/name, "
+            f"got the scheme {env.str('DATABASE_REPLICA_URL').split(':', 1)[0]!r}"
+        )
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL: a replica needs a PostgreSQL DATABASE_URL"
+        )
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["primero_ro.db_router.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The covering (INCLUDE) columns of the case-list index are a PostgreSQL speed-up; SQLite
 # builds the same index without them, which is fine for the quick start.
@@ -407,6 +429,10 @@ if not SITE_URL.startswith(("http://", "https://")):
 # The to-do count in the navigation runs on every page: kept this long per user, and
 # forgotten when something changes for them (cases/todo.py).
 TODO_COUNT_SECONDS = env_int("TODO_COUNT_SECONDS", 60)
+# The dashboards' figures of a county are kept until a case there changes (a new version,
+# reporting/dashboard.py); this bounds how long a version bump lost to a Redis outage at
+# the moment of a change could leave them behind.
+DASHBOARD_FIGURES_SECONDS = env_int("DASHBOARD_FIGURES_SECONDS", 3600)
 CELERY_BEAT_SCHEDULE["follow-up-digests"] = {
     "task": "cases.tasks.queue_follow_up_digests",
     "schedule": __import__("celery.schedules").schedules.crontab(minute=30, hour=6),

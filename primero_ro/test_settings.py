@@ -20,3 +20,9 @@ CONTENT_SECURITY_POLICY = {  # noqa: F405
         "script-src": [*CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"], "'unsafe-eval'"],  # noqa: F405
     }
 }
+
+# The read replica as Django tests one: a mirror of the test database (a second connection
+# to it), so that every test runs with the replica router routing (docs/operations.md,
+# "Read replica"; tests/conftest.py lets every test use the alias).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

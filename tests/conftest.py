@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.test import TransactionTestCase
 
 from tests.personas import (  # noqa: F401 - fixtures
     coord_sv,
@@ -8,6 +10,11 @@ from tests.personas import (  # noqa: F401 - fixtures
     worker_sv,
     worker_tm,
 )
+
+# The replica alias of the test settings mirrors the test database: a test that may use
+# the database may use it (reads marked replica_reads() go there outside a transaction).
+if "replica" in settings.DATABASES:
+    TransactionTestCase.databases = {"default", "replica"}
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -43,6 +50,31 @@ def _fresh_lookup_cache():
     registry.clear_cache()
     yield
     registry.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Close the replica mirror's connection (Django's TestCase opens a transaction on it
+    too) before the test database is dropped."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_case_figures():
+    """The dashboards' figures are kept under a version per county in the cache, which may
+    be Redis, shared with earlier tests that had cases in the same counties (and inside a
+    test's transaction no commit changes a version): every test starts counting afresh."""
+    from cases import figure_versions
+    from lookups.loading import _rows
+
+    counties = [row["code"] for row in _rows("counties.csv")]
+    figure_versions.forget(counties)
+    yield
+    figure_versions.forget(counties)
 
 
 @pytest.fixture(scope="session")
