@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import offline_pages, views
 
 app_name = "registration"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.register, name="register"),
     path("duplicates/", views.duplicates_panel, name="duplicates"),
     path("done/<str:code>/", views.done, name="done"),
+    # The page the browser keeps for registering without a connection (docs/offline.md).
+    path("offline/form/<str:lang>/", offline_pages.offline_form, name="offline_form"),
 ]
