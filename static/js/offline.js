@@ -246,6 +246,7 @@ window.PrimeroOffline = (function () {
     return sending;
   }
   api.sync = sync;
+  api.body = body;
 
   // Runs where navigator.locks exists so that two tabs do not send at once; the server
   // would create each registration once anyway (the key is unique there).
@@ -294,7 +295,7 @@ window.PrimeroOffline = (function () {
 
   // -- What the offline page needs, in the browser's cache -------------------------------
 
-  function cacheForOffline() {
+  function cacheForOffline(force) {
     if (!("caches" in window) || !online()) return Promise.resolve();
     var language = document.documentElement.lang || "ro";
     var settings = new Response(JSON.stringify({ form: cfg.formUrl, language: language }),
@@ -303,7 +304,7 @@ window.PrimeroOffline = (function () {
       var put = cache.put("/__offline/settings", settings);
       var last = null;
       try { last = JSON.parse(localStorage.getItem(CACHED_AT) || "null"); } catch (e) { last = null; }
-      if (last && last.owner === owner && Date.now() - last.at < 15 * 60 * 1000) return put;
+      if (!force && last && last.owner === owner && Date.now() - last.at < 15 * 60 * 1000) return put;
       var statics = {};
       document.querySelectorAll('script[src], link[rel="stylesheet"], link[rel="icon"], link[rel="manifest"]').forEach(function (node) {
         statics[node.getAttribute("src") || node.getAttribute("href")] = true;
@@ -328,7 +329,7 @@ window.PrimeroOffline = (function () {
       }).then(function () {
         localStorage.setItem(CACHED_AT, JSON.stringify({ owner: owner, at: Date.now() }));
       });
-    }).catch(function () { /* tried again at the next page */ });
+    });
   }
   api.cacheForOffline = cacheForOffline;
 
@@ -359,7 +360,7 @@ window.PrimeroOffline = (function () {
     return render();
   }).then(function () {
     if (online()) {
-      cacheForOffline();
+      api.cached = cacheForOffline().catch(function () { /* tried again at the next page */ });
       return syncOnce();
     }
     return null;
