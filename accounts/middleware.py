@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -50,7 +49,9 @@ class SessionLifetimeMiddleware:
                 messages.info(
                     request, _("Your session has reached its longest allowed time: log in again.")
                 )
-                return redirect_to_login(request.get_full_path())
+                # The page asks for the login as it does for anyone signed out: the login
+                # page for a page, 403 JSON for the offline queue's sends (a redirect
+                # would hand its fetch the login page as if it were the answer).
         return self.get_response(request)
 
 

@@ -58,6 +58,10 @@ KEY_LABELS = {
     "period": _("period"),
     "step": _("step"),
     "reason": _("reason"),
+    "typed_at": _("typed on the device"),
+    "arrived_at": _("arrived"),
+    "offline_key": _("offline key"),
+    "outcome": _("outcome"),
 }
 
 ValueDisplay = Callable[[Any], str]

@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     USER_CHANGE = "user_change", _("Changed a user account")
     EMERGENCY_ACCESS = "emergency_access", _("Emergency access")
     INFO_SHEET = "info_sheet", _("Changed the information sheet")
+    OFFLINE_SYNC = "offline_sync", _("Sent a registration typed offline")
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -41,3 +41,29 @@ class PendingSibling(models.Model):
 
     def __str__(self) -> str:
         return str(self.public_id)
+
+
+class OfflineSubmission(models.Model):
+    """A registration typed offline and sent later, stored once under the key the browser
+    gave it when it was queued. The unique key is the guarantee that a resend (a retry, two
+    tabs, a send interrupted after the server saved it) finds the first send's record
+    instead of making a second child: PostgreSQL refuses the second row even when both
+    sends arrive at the same moment (registration/offline_sync.py)."""
+
+    key = models.UUIDField(unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The child created, or the existing child the worker said it is (linked).
+    child = models.ForeignKey(
+        "cases.Child", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    linked = models.BooleanField(default=False)
+    # The device's clock when the worker saved it offline; the server's when it arrived.
+    typed_at = models.DateTimeField()
+    arrived_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("registration sent from offline")
+        verbose_name_plural = _("registrations sent from offline")
+
+    def __str__(self) -> str:
+        return str(self.key)

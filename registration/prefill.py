@@ -6,6 +6,7 @@ from typing import Any
 
 from cases.answers import FOREIGN_KEYS
 from cases.models import Child
+from cases.names import name_key
 from questions import QUESTIONS
 from registration.models import PendingSibling
 
@@ -45,10 +46,7 @@ def initial_from(child: Child, sibling: PendingSibling | None = None) -> dict[st
             value = _yes_no(value)
         initial[name] = value
     initial["consent_registration"] = _yes_no(child.consent_registration)
-    if child.caregiver_id:
-        initial["existing_caregiver"] = child.caregiver.code
-    if child.household_id:
-        initial["household"] = child.household.code
+    initial.update(household_links(child))
     if not child.anonymous:
         initial["last_name"] = child.last_name
     if sibling is not None:
@@ -62,6 +60,34 @@ def initial_from(child: Child, sibling: PendingSibling | None = None) -> dict[st
         if sibling.relationship:
             initial["caregiver_relationship"] = sibling.relationship
     return initial
+
+
+def household_links(child: Child) -> dict[str, str]:
+    """The form's hidden answers that make the next registration a child of the same
+    family: the caregiver and the household of this one (codes, none when it has none)."""
+    links = {}
+    if child.caregiver_id:
+        links["existing_caregiver"] = child.caregiver.code
+    if child.household_id:
+        links["household"] = child.household.code
+    return links
+
+
+def pending_sibling(
+    household, first_name: str, last_name: str, date_of_birth
+) -> PendingSibling | None:
+    """The child of the household still to register who is this one, by name key and
+    date of birth (as register_from_form counts the children named twice): for a
+    registration that does not carry the sibling's id (one typed offline)."""
+    if household is None or date_of_birth is None:
+        return None
+    key = name_key(first_name, last_name)
+    for pending in PendingSibling.objects.filter(
+        household=household, registered_child=None, date_of_birth=date_of_birth
+    ):
+        if name_key(pending.first_name, pending.last_name) == key:
+            return pending
+    return None
 
 
 def adults_initial(child: Child) -> list[dict[str, Any]]:

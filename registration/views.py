@@ -29,74 +29,15 @@ from registration.forms import (
     CONDITIONS,
     OFFLINE_CARRIED,
     REQUIRED_WHEN,
-    AccompanyingAdultFormSet,
-    AccompanyingChildFormSet,
     RegistrationForm,
     new_token,
 )
 from registration.models import PendingSibling
-from registration.services import register_from_form, usable_caregivers, usable_households
+from registration.services import register_from_form, usable_caregivers
+from registration.submission import Registration, audited_duplicates, duplicates_for
 
 # Buttons of the form that re-display it instead of saving (they work without JS).
 ACTIONS = {"add_child", "add_adult", "find_caregiver", "check"}
-
-
-class Registration:
-    """The main form and the two repeatable groups, validated together."""
-
-    def __init__(self, user, data=None, *, initial=None, adults=None):
-        self.user = user
-        if data is not None:
-            data = data.copy()
-            for prefix in ("accompanying_children", "accompanying_adults"):
-                # A client that sends no group at all (a script, an old page) sends no rows.
-                data.setdefault(f"{prefix}-TOTAL_FORMS", "0")
-                data.setdefault(f"{prefix}-INITIAL_FORMS", "0")
-        self.form = RegistrationForm(data, initial=initial)
-        self.children = AccompanyingChildFormSet(data, prefix="accompanying_children")
-        self.adults = AccompanyingAdultFormSet(data, prefix="accompanying_adults", initial=adults)
-        self.caregiver = None
-        self.household = None
-        self.sibling = None
-
-    def is_valid(self) -> bool:
-        form = self.form
-        valid = form.is_valid()
-        consented = form.cleaned_data.get("consent_registration") is True
-        # Without consent the groups are not stored, so they are not checked either.
-        if consented:
-            valid = self.children.is_valid() & self.adults.is_valid() & valid
-            registration_date = form.cleaned_data.get("registration_date")
-            for row in self.children.forms:
-                valid = row.check_birth(registration_date) & valid
-        code = form.cleaned_data.get("existing_caregiver")
-        if code and consented:
-            self.caregiver = usable_caregivers(self.user).filter(code=code).first()
-            if self.caregiver is None:
-                form.add_error(None, _("The chosen caregiver cannot be linked: choose again."))
-                valid = False
-        code = form.cleaned_data.get("household")
-        if code and consented:
-            self.household = usable_households(self.user).filter(code=code).first()
-            if self.household is None:
-                form.add_error(None, _("This household cannot be used."))
-                valid = False
-        sibling = form.cleaned_data.get("sibling")
-        if sibling and consented:
-            self.sibling = PendingSibling.objects.filter(
-                public_id=sibling, household__in=usable_households(self.user)
-            ).first()
-        return valid
-
-    def accompanying_children(self) -> list[dict]:
-        return [f.cleaned_data for f in self.children.forms if f.cleaned_data]
-
-    def accompanying_adults(self) -> list[dict]:
-        return [
-            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
-            for f in self.adults.forms
-            if f.cleaned_data
-        ]
 
 
 def _with_extra_row(data, prefix: str):
@@ -108,41 +49,6 @@ def _with_extra_row(data, prefix: str):
         total = 0
     data[key] = str(min(total + 1, 20))
     return data
-
-
-def _audited(request, duplicates: list) -> list:
-    """The duplicate panel is a name search that shows other records: audited like the
-    case list's search (codes and counts only, never the typed name), when it shows any."""
-    if duplicates:
-        record(
-            request.user,
-            Action.SEARCH,
-            county_code=request.user.county_id,
-            request=request,
-            page="registration_duplicates",
-            name_search=True,
-            results=len(duplicates),
-            case_codes=[d.child.code for d in duplicates if d.visible],
-        )
-    return duplicates
-
-
-def _duplicates_for(form: RegistrationForm, request) -> list:
-    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
-    if data.get("consent_registration") is not True:
-        return []
-    user = request.user
-    return _audited(
-        request,
-        find_duplicates(
-            data.get("first_name", ""),
-            data.get("last_name", ""),
-            data.get("date_of_birth"),
-            user=user,
-            name_native=data.get("name_native", ""),
-            date_of_birth_estimated=data.get("date_of_birth_estimated") is True,
-        ),
-    )
 
 
 def _caregiver_choices(reg: Registration, data) -> list:
@@ -271,7 +177,7 @@ def register(request: HttpRequest) -> HttpResponse:
         valid = reg.is_valid()
         duplicates = None
         if action == "check":
-            duplicates = _duplicates_for(reg.form, request) if valid else None
+            duplicates = duplicates_for(reg.form, request) if valid else None
         else:
             _quiet(reg)
         return _render(
@@ -284,7 +190,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if not reg.is_valid():
         return _render(request, reg, status=200)
     form = reg.form
-    duplicates = _duplicates_for(form, request)
+    duplicates = duplicates_for(form, request)
     # A repeated submit of a saved form goes straight to its confirmation.
     token = form.cleaned_data["submission_token"]
     saved = Child.objects.filter(submission_token=token).first()
@@ -297,17 +203,8 @@ def register(request: HttpRequest) -> HttpResponse:
             ),
         )
         return _render(request, reg, duplicates=duplicates)
-    data = form.registration_data()
-    data["accompanying_adults"] = reg.accompanying_adults() if form.consented else []
     child = register_from_form(
-        data,
-        request.user,
-        submission_token=token,
-        caregiver=reg.caregiver,
-        household=reg.household,
-        sibling=reg.sibling,
-        accompanying_children=reg.accompanying_children() if form.consented else [],
-        request=request,
+        user=request.user, submission_token=token, request=request, **reg.service_arguments()
     )
     return redirect("registration:done", code=child.code)
 
@@ -371,7 +268,7 @@ def duplicates_panel(request: HttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     duplicates = []
     if data.get("date_of_birth") and (data.get("first_name") or data.get("last_name")):
-        duplicates = _audited(
+        duplicates = audited_duplicates(
             request,
             find_duplicates(
                 data.get("first_name", ""),

@@ -144,6 +144,10 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "registration:duplicates": ("405 405 405 405 405 405", "200 200 200 200 200 200", {}),
     "registration:done": ("200 404 200 404 404 200", "405 405 405 405 405 405", {}),
     "registration:offline_form": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
+    # The offline queue's JSON (docs/offline-server.md): every role registers; a forged
+    # send without a key is refused (200 with status "refused") and stores nothing.
+    "registration:offline_send": ("405 405 405 405 405 405", "200 200 200 200 200 200", {}),
+    "registration:offline_state": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "referrals:list": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "referrals:providers": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "referrals:provider_create": (
@@ -210,6 +214,9 @@ PUBLIC = {
     "information:sheet_lang",
 }
 REFUSED = {"403", "404", "405"}
+# The offline queue's JSON endpoints answer a signed-out browser 403 {"status": "login"}
+# on their method (the queue keeps its entries and asks for a login), 405 on the other.
+JSON_LOGIN = {"registration:offline_send": "post", "registration:offline_state": "get"}
 
 
 def _fingerprint() -> list:
@@ -285,7 +292,7 @@ def test_each_persona_gets_what_roles_md_gives(client, request, world, worker2_t
     assert not wrong, f"{name} {url}\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("name", sorted(set(MATRIX) - PUBLIC))
+@pytest.mark.parametrize("name", sorted(set(MATRIX) - PUBLIC - set(JSON_LOGIN)))
 def test_a_signed_out_visitor_is_sent_to_the_login_page(client, world, name):
     pattern = next(p for p in all_patterns() if p.name == name)
     url = path_of(pattern, real_kwargs(pattern, world))
@@ -293,6 +300,21 @@ def test_a_signed_out_visitor_is_sent_to_the_login_page(client, world, name):
     for response in (client.get(url), client.post(url, {})):
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
+    assert _fingerprint() == before
+
+
+@pytest.mark.parametrize("name", sorted(JSON_LOGIN))
+def test_a_signed_out_browser_is_told_to_log_in_by_the_json_endpoints(client, world, name):
+    pattern = next(p for p in all_patterns() if p.name == name)
+    url = path_of(pattern, real_kwargs(pattern, world))
+    before = _fingerprint()
+    for method in ("get", "post"):
+        response = getattr(client, method)(url)
+        if method == JSON_LOGIN[name]:
+            assert response.status_code == 403
+            assert response.json() == {"status": "login"}
+        else:
+            assert response.status_code == 405
     assert _fingerprint() == before
 
 
