@@ -77,6 +77,7 @@ def strings() -> dict[str, str]:
             "is encrypted on this device and is sent when the connection returns."
         ),
         "next_child": _("Register another child of this household"),
+        "register_sibling": _("Register {name}"),
         "new_family": _("Register a new family"),
         "not_offline": _("Not available without a connection."),
         "form_errors": _(

@@ -25,6 +25,11 @@
   var after = "";       // the key of the household's previous child typed offline
   var fixing = null;    // the entry being fixed (refused by the server)
   var last = null;      // the entry just queued: {key, fields}
+  // The children listed as travelling with the household's first child, not registered
+  // yet: each is offered as the next registration, pre-filled (as the online
+  // confirmation page does with the household's pending siblings).
+  var siblings = [];
+  var current = null;   // the sibling being registered
   var probed = false;
 
   function field(name) { return form.querySelector('[name="' + name + '"]'); }
@@ -120,7 +125,13 @@
       choice: ""
     };
     reg.forgetDraft(value("submission_token") || (field("submission_token") || {}).value);
+    var listed = previous ? [] : rowsOf(fields);
     return offline.queue(key, payload).then(function () {
+      if (!previous) {
+        if (!after) siblings = listed;
+        if (current) siblings = siblings.filter(function (row) { return row !== current; });
+        current = null;
+      }
       fixing = null;
       fixingBox.hidden = true;
       if (location.hash.indexOf("#fix=") === 0) history.replaceState(null, "", location.pathname);
@@ -131,7 +142,27 @@
     });
   }
 
+  function rowsOf(fields) {
+    var rows = {};
+    fields.forEach(function (pair) {
+      var m = /^accompanying_children-(\d+)-(\w+)$/.exec(pair[0]);
+      if (m) (rows[m[1]] = rows[m[1]] || {})[m[2]] = pair[1];
+    });
+    return Object.keys(rows).map(function (i) { return rows[i]; })
+      .filter(function (row) { return row.first_name; });
+  }
+
   function showSaved(key) {
+    var box = document.getElementById("offline-siblings");
+    box.textContent = "";
+    siblings.forEach(function (row) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "primary";
+      button.textContent = offline.fmt(T.register_sibling, { name: [row.first_name, row.last_name].join(" ") });
+      button.addEventListener("click", function () { startAgain(true, row); });
+      box.appendChild(button);
+    });
     document.getElementById("offline-saved-title").textContent = T.saved_title;
     document.getElementById("offline-saved-text").textContent = offline.fmt(T.saved_text, { ref: offline.ref(key) });
     document.getElementById("offline-saved-ref").textContent = offline.ref(key);
@@ -167,13 +198,19 @@
       });
     });
   }
-  function startAgain(household) {
+  function startAgain(household, sibling) {
     blankForm();
+    current = sibling || null;
     if (household && last) {
       apply(last.fields.filter(function (pair) { return carried.indexOf(pair[0]) >= 0; }));
       after = last.key;
+      if (sibling) {
+        apply([["first_name", sibling.first_name || ""], ["last_name", sibling.last_name || ""],
+          ["sex", sibling.sex || ""], ["date_of_birth", sibling.date_of_birth || ""]]);
+      }
     } else {
       after = "";
+      siblings = [];
     }
     saved.hidden = true;
     form.hidden = false;
@@ -182,7 +219,7 @@
     var first = field("first_name");
     if (first && household) first.focus();
   }
-  document.getElementById("offline-next-child").addEventListener("click", function () { startAgain(true); });
+  document.getElementById("offline-next-child").addEventListener("click", function () { startAgain(true, null); });
   document.getElementById("offline-new-family").addEventListener("click", function () { startAgain(false); });
 
   // Is the server there? A failed save would otherwise lose the page to a browser error.

@@ -96,8 +96,10 @@ window.PrimeroOffline = (function () {
           item.appendChild(el("span", { "class": "code" }, d.code));
         }
         item.appendChild(document.createTextNode(" " + label + (d.visible ? "" : " " + T.not_visible) + " "));
-        var link = el("button", { type: "button", "data-choice": "link:" + d.code, "data-key": entry.key }, fmt(T.link_to, { code: d.code }));
-        item.appendChild(link);
+        // A case the worker may not open cannot be linked to (the server would refuse).
+        if (d.visible && d.code) {
+          item.appendChild(el("button", { type: "button", "data-choice": "link:" + d.code, "data-key": entry.key }, fmt(T.link_to, { code: d.code })));
+        }
         dups.appendChild(item);
       });
       li.appendChild(dups);

@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
 from cases.models import Child
+from registration.models import PendingSibling
 from tests.browser.test_registration import choose, fill_child
 from tests.factories import make_child
 from tests.personas import PASSWORD
@@ -180,16 +181,30 @@ def test_a_family_of_three_typed_offline_is_registered_once_after_a_restart(
 
     fill_first_child(page, "Daryna", 12, "female")
     page.fill('[name="name_native"]', "Дарина Коваленко")
+    # The two others travel with her (question 36): one row is there, the button adds one.
+    rows = [("Bohdan", "male", 7), ("Zlata", "female", 3)]
+    page.locator('[data-add-row="accompanying_children"]').click()
+    for i, (first, sex, age) in enumerate(rows):
+        prefix = f"accompanying_children-{i}-"
+        page.fill(f'[name="{prefix}first_name"]', first)
+        page.fill(f'[name="{prefix}last_name"]', "Kovalenko")
+        page.select_option(f'[name="{prefix}sex"]', sex)
+        page.fill(
+            f'[name="{prefix}date_of_birth"]', TODAY.replace(year=TODAY.year - age).isoformat()
+        )
+        page.select_option(f'[name="{prefix}relationship"]', "mother")
     references = [save_offline(page)]
     expect(page.locator("#offline-saved")).to_contain_text(saved_words)
-    for first, sex, age in [("Bohdan", "male", 7), ("Zlata", "female", 3)]:
-        page.click("#offline-next-child")
-        # The household's answers and the caregiver come with the next child.
+    page.screenshot(path=f"{SHOTS}/offline-saved-{lang}.png")
+    for first, sex, age in rows:
+        page.locator("#offline-siblings button", has_text=first).click()
+        # The household's answers, the caregiver and the row's child come pre-filled.
+        expect(page.locator('[name="first_name"]')).to_have_value(first)
         expect(page.locator('[name="current_locality"]')).to_have_value("Lugoj")
         expect(page.locator('[name="caregiver_first_name"]')).to_have_value("Iryna")
-        expect(page.locator('[name="first_name"]')).to_have_value("")
         fill_child(page, first, TODAY.replace(year=TODAY.year - age), sex)
         references.append(save_offline(page))
+    expect(page.locator("#offline-siblings button")).to_have_count(0)
     assert len(set(references)) == 3
     assert waiting(page) == 3
     expect(page.locator("#offline-count")).to_contain_text(waiting_words)
@@ -230,6 +245,7 @@ def test_a_family_of_three_typed_offline_is_registered_once_after_a_restart(
     assert [c.first_name for c in children] == ["Daryna", "Bohdan", "Zlata"]
     assert len({c.household_id for c in children}) == 1 and children[0].household_id
     assert len({c.caregiver_id for c in children}) == 1 and children[0].caregiver_id
+    assert not PendingSibling.objects.filter(registered_child=None).exists()
     assert page.evaluate(ALL_RECORDS) == []
 
 
