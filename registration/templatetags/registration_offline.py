@@ -33,7 +33,7 @@ def offline_attrs(context) -> str:
     form = reverse("registration:offline_form", kwargs={"lang": "xx"}).replace("/xx/", "/{lang}/")
     return format_html(
         'data-owner="{}" data-username="{}" data-state-url="{}" data-send-url="{}" '
-        'data-form-url="{}" data-sw-url="{}" data-register-url="{}"',
+        'data-form-url="{}" data-sw-url="{}" data-register-url="{}" data-password-done-url="{}"',
         owner_tag(user),
         user.get_username(),
         _url("registration:offline_state", "/register/offline/state/"),
@@ -41,6 +41,7 @@ def offline_attrs(context) -> str:
         form,
         reverse("service_worker"),
         reverse("registration:register"),
+        reverse("password_change_done"),
     )
 
 

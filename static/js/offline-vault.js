@@ -88,10 +88,14 @@ window.PrimeroVault = (function () {
   }
   // The login page: the password is turned into a key-encryption key before it is sent,
   // kept for the next page only (which knows whether the login succeeded).
-  function rememberLogin(username, password) {
+  // purpose "password": a new password typed on the password change page, used only on
+  // the page that confirms the change, and only for a few minutes.
+  function rememberLogin(username, password, purpose) {
     if (!available() || !username || !password) return Promise.resolve();
     return deriveKek(username, password).then(function (bits) {
-      sessionStorage.setItem(PENDING, JSON.stringify({ username: username.trim().toLowerCase(), kek: toBase64(bits) }));
+      sessionStorage.setItem(PENDING, JSON.stringify({
+        username: username.trim().toLowerCase(), kek: toBase64(bits), purpose: purpose || "login", at: Date.now()
+      }));
     });
   }
   function importAes(raw, usages) {
@@ -115,7 +119,7 @@ window.PrimeroVault = (function () {
   /* The data key of this worker (owner tag; username to match the login), or null when
      it cannot be had in this session: unlocked at the first page after the login, kept
      for the session, wrapped again under a new password after a password change. */
-  function unlock(owner, username) {
+  function unlock(owner, username, passwordChanged) {
     if (!available()) return Promise.resolve(null);
     var held = null, pending = null;
     try { held = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null"); } catch (e) { held = null; }
@@ -127,6 +131,15 @@ window.PrimeroVault = (function () {
     }
     var mine = pending && pending.username === String(username).trim().toLowerCase();
     if (pending && !mine) { sessionStorage.removeItem(PENDING); pending = null; }
+    if (mine && pending.purpose === "password") {
+      // Not yet (the change may still be refused), or too late (an abandoned attempt).
+      if (!held || Date.now() - pending.at > 5 * 60 * 1000) {
+        sessionStorage.removeItem(PENDING);
+        mine = false;
+      } else if (!passwordChanged) {
+        mine = false;
+      }
+    }
     if (held) {
       var raw = fromBase64(held.key);
       if (!mine) return importAes(raw, ["encrypt", "decrypt"]);
@@ -146,8 +159,12 @@ window.PrimeroVault = (function () {
             kek, fromBase64(record.wrapped));
         }).then(function (raw) { return remember(owner, raw); }, function () {
           // Wrapped under another password (reset by an administrator): what it locks
-          // stays locked; nothing is overwritten.
-          return null;
+          // stays locked and nothing of it is overwritten; with nothing locked, a new key.
+          return records(owner).then(function (found) {
+            if (found.length) return null;
+            var fresh = window.crypto.getRandomValues(new Uint8Array(32));
+            return wrap(kekRaw, owner, fresh).then(function () { return remember(owner, fresh); });
+          });
         });
       }
       var raw = window.crypto.getRandomValues(new Uint8Array(32));

@@ -354,7 +354,7 @@ window.PrimeroOffline = (function () {
   window.addEventListener("offline", function () { render(); });
   setInterval(function () { if (online()) syncOnce(); }, 60 * 1000);
 
-  api.ready = vault.unlock(owner, cfg.username).catch(function () { return null; }).then(function (key) {
+  api.ready = vault.unlock(owner, cfg.username, location.pathname === cfg.passwordDoneUrl).catch(function () { return null; }).then(function (key) {
     api.key = key;
     if (key) {
       vault.readRecent(key, owner).then(function (list) { if (!api.recent.length) api.recent = list || []; });

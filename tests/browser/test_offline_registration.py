@@ -342,3 +342,31 @@ def test_a_duplicate_found_when_sending_is_shown_and_the_worker_links_it(
     page.wait_for_function("window.PrimeroOffline.count === 0")
     expect(page.locator("#offline-receipts")).to_contain_text(existing.code)
     assert Child.objects.count() == 1
+
+
+def test_a_changed_password_still_opens_the_same_queue(
+    lookups_loaded, live_server, profile, worker_tm
+):
+    """The data key is wrapped under the password: a change on the password page wraps the
+    same key anew, so what waits on the tablet opens at the next login."""
+    session_key = "JSON.parse(sessionStorage.getItem('primero-offline-key')).key"
+    page = profile.start()
+    log_in(page, live_server, worker_tm)
+    before = page.evaluate(session_key)
+    page.goto(f"{live_server.url}/accounts/password/")
+    page.fill('[name="old_password"]', PASSWORD)
+    page.fill('[name="new_password1"]', "another-long-password-42")
+    page.fill('[name="new_password2"]', "another-long-password-42")
+    page.click('#password-change-form button[type="submit"]')
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/done"))
+    page.wait_for_function("window.PrimeroOffline.key !== null")
+    page.wait_for_function("sessionStorage.getItem('primero-offline-pending') === null")
+    page.locator("form[action='/accounts/logout/'] button").click()
+    page.wait_for_url(lambda url: "/accounts/login/" in url or url.endswith("/"))
+    assert page.evaluate("sessionStorage.getItem('primero-offline-key')") is None
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill('[name="username"]', worker_tm.username)
+    page.fill('[name="password"]', "another-long-password-42")
+    page.click('#login-form button[type="submit"]')
+    page.wait_for_function("window.PrimeroOffline && window.PrimeroOffline.key !== null")
+    assert page.evaluate(session_key) == before
