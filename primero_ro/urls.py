@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.language import set_language
 from home.views import health, home
+from registration.offline_pages import manifest, service_worker
 
 # faults: the database going away outside any view answers 503 "try again", not 500.
 handler500 = "primero_ro.db_faults.server_error"
@@ -11,6 +12,9 @@ handler500 = "primero_ro.db_faults.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("health/", health, name="health"),
+    # Offline registration (docs/offline.md): the worker's scope is the site's root.
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("accounts/", include("accounts.urls")),
     # Django's language switch, which also keeps the choice on the user's account.
     path("i18n/setlang/", set_language, name="set_language"),

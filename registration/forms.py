@@ -42,6 +42,14 @@ RADIO = frozenset(
 # The caregiver questions sit in their own block of section C (with "Find").
 CAREGIVER_FIELDS = tuple(q.code for q in QUESTIONS if q.when is HAS_CAREGIVER)
 CAREGIVER_PERSON_FIELDS = tuple(CAREGIVER_ATTRS)
+# What the next child of a household typed offline starts with (static/js/offline-form.js):
+# the catalogue's household questions, the family name and the caregiver (no caregiver
+# code exists yet to pick; the server links the child to the earlier one's caregiver).
+OFFLINE_CARRIED = (
+    *(q.code for q in QUESTIONS if q.household),
+    "last_name",
+    *CAREGIVER_FIELDS,
+)
 # The conditions as data for static/js/registration.js (json_script).
 CONDITIONS = conditions_data()
 REQUIRED_WHEN = required_when_data()

@@ -20,12 +20,14 @@ from cases.models import Child
 from cases.names import name_key, name_similarity
 from lookups import registry
 from questions import PERSONAL_FIELDS
+from questions.browser import checks_data
 from questions.rules import RISK_TRIGGERS, suggested_from
 from registration import prefill
 from registration.duplicates import find_duplicates
 from registration.forms import (
     CAREGIVER_PERSON_FIELDS,
     CONDITIONS,
+    OFFLINE_CARRIED,
     REQUIRED_WHEN,
     RegistrationForm,
     new_token,
@@ -80,7 +82,14 @@ def _suggested_from(data) -> str:
 
 
 def _render(
-    request, reg: Registration, *, duplicates=None, status=200, searched=False, checked=False
+    request,
+    reg: Registration,
+    *,
+    duplicates=None,
+    status=200,
+    searched=False,
+    checked=False,
+    offline=False,
 ):
     form = reg.form
     data = form.data if form.is_bound else None
@@ -102,8 +111,26 @@ def _render(
         },
         "suggested_risk": _suggested_from(data or form.initial),
         "today": timezone.localdate(),
+        # The offline page (registration/offline_pages.py) is kept by the browser: it
+        # carries no draft key. Both pages queue a registration saved without a connection.
+        "offline": offline,
+        "offline_checks": checks_data(),
+        "offline_carried": OFFLINE_CARRIED,
     }
     return render(request, "registration/form/register.html", context, status=status)
+
+
+def blank_initial(user) -> dict:
+    """The answers a new registration starts with."""
+    initial = {
+        "submission_token": new_token(),
+        "registration_date": timezone.localdate(),
+        "nationality": "UA",
+    }
+    if user.county_id:
+        initial["registration_county"] = user.county_id
+        initial["current_county"] = user.county_id
+    return initial
 
 
 @never_cache
@@ -111,14 +138,7 @@ def _render(
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        initial = {
-            "submission_token": new_token(),
-            "registration_date": timezone.localdate(),
-            "nationality": "UA",
-        }
-        if request.user.county_id:
-            initial["registration_county"] = request.user.county_id
-            initial["current_county"] = request.user.county_id
+        initial = blank_initial(request.user)
         adults = None
         after = request.GET.get("after")
         if after:

@@ -227,4 +227,13 @@
     saveDraft();
   });
   refresh();
+
+  // For saving without a connection (static/js/offline-form.js): the same behaviours.
+  window.PrimeroRegistration = {
+    refresh: refresh,
+    restore: restore,
+    forgetDraft: function (token) {
+      if (drafts) drafts.update(function (all) { delete all[token]; });
+    }
+  };
 })();

@@ -44,6 +44,7 @@ NOT_ABOUT_A_CASE = {
     "emergency:review": "an emergency access grant (county scope)",
     "imports:export_download": "an encrypted export (its maker only)",
     "information:sheet_lang": "a language of the public information sheet",
+    "registration:offline_form": "a language of the blank registration page kept offline",
     "cases:todo": "a to-do list of the user (each list is scoped: tests/cases/test_todo.py)",
 }
 # Namespaces whose `code` is a case code, and those whose `code` is a referral code.

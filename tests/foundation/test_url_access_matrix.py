@@ -28,6 +28,10 @@ pytestmark = pytest.mark.django_db
 MATRIX: dict[str, tuple[str, str, dict]] = {
     "home": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "health": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
+    # Offline registration (docs/offline.md): the service worker and the manifest are
+    # public (the browser fetches them without the session; they name no one).
+    "service_worker": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
+    "manifest": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     "login": ("302 302 302 302 302 302", "302 302 302 302 302 302", {}),
     "logout": ("405 405 405 405 405 405", "302 302 302 302 302 302", {}),
     "password_change": ("200 200 200 200 200 200", "200 200 200 200 200 200", {}),
@@ -139,6 +143,7 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
     "registration:register": ("200 200 200 200 200 200", "200 200 200 200 200 200", {}),
     "registration:duplicates": ("405 405 405 405 405 405", "200 200 200 200 200 200", {}),
     "registration:done": ("200 404 200 404 404 200", "405 405 405 405 405 405", {}),
+    "registration:offline_form": ("200 200 200 200 200 200", "405 405 405 405 405 405", {}),
     # The offline queue's JSON (docs/offline-server.md): every role registers; a forged
     # send without a key is refused (200 with status "refused") and stores nothing.
     "registration:offline_send": ("405 405 405 405 405 405", "200 200 200 200 200 200", {}),
@@ -200,6 +205,8 @@ MATRIX: dict[str, tuple[str, str, dict]] = {
 # The information sheet for families is public (issue 15): no login, for the QR code.
 PUBLIC = {
     "health",
+    "service_worker",
+    "manifest",
     "login",
     "logout",
     "set_language",
