@@ -28,8 +28,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear, FirstValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -153,32 +154,45 @@ class _Counter:
         """Cases (records with consent) registered on or before the period's end."""
         return self.registered().filter(anonymous=False)
 
+    def _undone_closures(self) -> QuerySet:
+        """The reopenings of a case (OuterRef) that undid a closure covering the period's
+        end: the closure was made on or before the end, the reopening after it."""
+        return Reopening.objects.filter(
+            child_id=OuterRef("pk"),
+            previous_closed_on__lte=self.end,
+            reopened_on__gt=self.end,
+        )
+
     def _closed_at_end(self, field: str):
         """The closure that covered the period's end: the current one when it was made on
         or before the end, else the one a later reopening undid (reopened after the end),
         so that a quarter recomputed after a reopening keeps its figures. field:
-        "closed_on" or "closure_reason"."""
-        undone = Reopening.objects.filter(
-            child_id=OuterRef("pk"),
-            previous_closed_on__lte=self.end,
-            reopened_on__gt=self.end,
-        ).order_by("previous_closed_on", "id")
+        "closed_on" or "closure_reason". Only computed for the closed cases: the subquery
+        runs for the few closed by an undone closure, never for the open ones."""
+        undone = self._undone_closures().order_by("previous_closed_on", "id")
         return Case(
             When(closed_on__lte=self.end, then=F(field)),
             default=Subquery(undone.values(f"previous_{field}")[:1]),
         )
 
-    def _with_closure(self) -> QuerySet:
-        return self.cases().annotate(
-            end_closed_on=self._closed_at_end("closed_on"),
-            end_closure_reason=self._closed_at_end("closure_reason"),
-        )
+    def _closed_at_end_q(self) -> Q:
+        """Closed at the period's end, as a condition (for _closed_at_end: closed on or
+        before the end, or by a closure that was undone only after it). A condition the
+        planner turns into an anti-join for the open cases, not a subquery per case."""
+        return Q(closed_on__lte=self.end) | Exists(self._undone_closures())
 
     def open_cases(self) -> QuerySet:
-        return self._with_closure().filter(end_closed_on__isnull=True)
+        return self.cases().exclude(self._closed_at_end_q())
 
     def closed_cases(self) -> QuerySet:
-        return self._with_closure().filter(end_closed_on__isnull=False)
+        return (
+            self.cases()
+            .filter(self._closed_at_end_q())
+            .annotate(
+                end_closed_on=self._closed_at_end("closed_on"),
+                end_closure_reason=self._closed_at_end("closure_reason"),
+            )
+        )
 
     def _in_quarter(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
@@ -270,19 +284,27 @@ class _Counter:
 
     def overdue(self) -> QuerySet:
         """Open cases at the end whose next follow-up, by the follow-ups recorded up to the
-        end (the latest one's next_due; none: the first follow-up due), was due before it."""
-        recorded = FollowUp.objects.filter(child_id=OuterRef("pk"), done_on__lte=self.end)
-        latest_next_due = Subquery(recorded.order_by("-done_on", "-id").values("next_due")[:1])
-        return (
-            self.open_cases()
-            .annotate(
-                due=Case(
-                    When(Exists(recorded), then=latest_next_due),
-                    default=F("first_follow_up_due"),
-                )
+        end (the latest one's next_due; none: the first follow-up due), was due before it.
+
+        Two disjoint parts, each a join the planner can hash (a correlated subquery per
+        case took seconds at a million cases): cases whose latest recorded follow-up set a
+        next date before the end, and cases with none recorded whose first follow-up was
+        due before the end."""
+        recorded = FollowUp.objects.filter(done_on__lte=self.end).order_by()
+        latest_due = recorded.annotate(
+            latest_next_due=Window(
+                FirstValue("next_due"),
+                partition_by=F("child_id"),
+                order_by=(F("done_on").desc(), F("id").desc()),
             )
-            .filter(due__lt=self.end)
+        ).filter(latest_next_due__lt=self.end)
+        open_cases = self.open_cases()
+        by_latest = open_cases.filter(pk__in=latest_due.values("child_id"))
+        by_first = open_cases.filter(
+            ~Exists(recorded.filter(child_id=OuterRef("pk"))),
+            first_follow_up_due__lt=self.end,
         )
+        return by_latest.values("pk").union(by_first.values("pk"), all=True)
 
     # Tables -----------------------------------------------------------------------------
     def by_sex_age(self):
