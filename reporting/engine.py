@@ -28,9 +28,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear, FirstValue
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +43,8 @@ from .suppression import suppress_document
 
 DUPLICATE = "duplicate"
 UASC_COUNTED = ("separated", "unaccompanied")
+# The next date of a follow-up that set none: it never falls due.
+NEVER_DUE = dt.date.max
 
 # name -> dimensions, in the spec's order (the document lists its tables in this order).
 TABLES: OrderedDict[str, list[str]] = OrderedDict(
@@ -155,39 +156,39 @@ class _Counter:
         return self.registered().filter(anonymous=False)
 
     def _undone_closures(self) -> QuerySet:
-        """The reopenings of a case (OuterRef) that undid a closure covering the period's
-        end: the closure was made on or before the end, the reopening after it."""
+        """Reopenings that undid a closure covering the period's end: the closure was made
+        on or before the end, the reopening after it (few: they straddle the end)."""
         return Reopening.objects.filter(
-            child_id=OuterRef("pk"),
-            previous_closed_on__lte=self.end,
-            reopened_on__gt=self.end,
-        )
+            previous_closed_on__lte=self.end, reopened_on__gt=self.end
+        ).order_by()
 
     def _closed_at_end(self, field: str):
         """The closure that covered the period's end: the current one when it was made on
         or before the end, else the one a later reopening undid (reopened after the end),
         so that a quarter recomputed after a reopening keeps its figures. field:
-        "closed_on" or "closure_reason". Only computed for the closed cases: the subquery
-        runs for the few closed by an undone closure, never for the open ones."""
-        undone = self._undone_closures().order_by("previous_closed_on", "id")
+        "closed_on" or "closure_reason". Only on closed_cases(): the subquery then runs
+        for the few cases closed by an undone closure, not for every case."""
+        undone = self._undone_closures().filter(child_id=OuterRef("pk"))
+        undone = undone.order_by("previous_closed_on", "id").values(f"previous_{field}")
         return Case(
             When(closed_on__lte=self.end, then=F(field)),
-            default=Subquery(undone.values(f"previous_{field}")[:1]),
+            default=Subquery(undone[:1]),
         )
 
-    def _closed_at_end_q(self) -> Q:
-        """Closed at the period's end, as a condition (for _closed_at_end: closed on or
-        before the end, or by a closure that was undone only after it). A condition the
-        planner turns into an anti-join for the open cases, not a subquery per case."""
-        return Q(closed_on__lte=self.end) | Exists(self._undone_closures())
-
+    # The two conditions below are _closed_at_end's "is null" and "is not null", shaped
+    # for the planner: a subquery evaluated per case cost seconds at a million cases.
     def open_cases(self) -> QuerySet:
-        return self.cases().exclude(self._closed_at_end_q())
+        """Not closed on or before the end, and no closure undone after it (an anti-join)."""
+        undone = self._undone_closures().filter(child_id=OuterRef("pk"))
+        return self.cases().exclude(closed_on__lte=self.end).filter(~Exists(undone))
 
     def closed_cases(self) -> QuerySet:
+        """Closed on or before the end, or by a closure undone after it (the few such cases
+        are read once and hashed)."""
+        undone = self._undone_closures().values("child_id")
         return (
             self.cases()
-            .filter(self._closed_at_end_q())
+            .filter(Q(closed_on__lte=self.end) | Q(pk__in=undone))
             .annotate(
                 end_closed_on=self._closed_at_end("closed_on"),
                 end_closure_reason=self._closed_at_end("closure_reason"),
@@ -286,25 +287,18 @@ class _Counter:
         """Open cases at the end whose next follow-up, by the follow-ups recorded up to the
         end (the latest one's next_due; none: the first follow-up due), was due before it.
 
-        Two disjoint parts, each a join the planner can hash (a correlated subquery per
-        case took seconds at a million cases): cases whose latest recorded follow-up set a
-        next date before the end, and cases with none recorded whose first follow-up was
-        due before the end."""
-        recorded = FollowUp.objects.filter(done_on__lte=self.end).order_by()
-        latest_due = recorded.annotate(
-            latest_next_due=Window(
-                FirstValue("next_due"),
-                partition_by=F("child_id"),
-                order_by=(F("done_on").desc(), F("id").desc()),
-            )
-        ).filter(latest_next_due__lt=self.end)
-        open_cases = self.open_cases()
-        by_latest = open_cases.filter(pk__in=latest_due.values("child_id"))
-        by_first = open_cases.filter(
-            ~Exists(recorded.filter(child_id=OuterRef("pk"))),
-            first_follow_up_due__lt=self.end,
+        One index probe per open case: the latest follow-up's next date, where one that
+        set no date is never due (so that "no follow-up recorded" stays apart from "the
+        latest set no date" without a second subquery)."""
+        recorded = FollowUp.objects.filter(child_id=OuterRef("pk"), done_on__lte=self.end)
+        latest_next_due = recorded.order_by("-done_on", "-id").values(
+            due=Coalesce("next_due", Value(NEVER_DUE))
+        )[:1]
+        return (
+            self.open_cases()
+            .annotate(due=Coalesce(Subquery(latest_next_due), "first_follow_up_due"))
+            .filter(due__lt=self.end)
         )
-        return by_latest.values("pk").union(by_first.values("pk"), all=True)
 
     # Tables -----------------------------------------------------------------------------
     def by_sex_age(self):
