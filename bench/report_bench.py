@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/report_bench.py [--sizes 35000 350000] [--repeat 5]
                                            [--period 2026Q3] [--no-pdf]
+                                           [--database NAME] [--json FILE]
 
 For each size, a PostgreSQL database of its own (primero_report_bench_<size>; created,
 migrated and filled when missing, reused when already filled). The children are filled
@@ -9,11 +10,16 @@ by bench/cases_bench.py's COPY filler (reused, not copied); this script adds wha
 report reads and that filler leaves out: caregivers shared by siblings, anonymous
 records, duplicates, referrals of every status and follow-ups (bulk SQL).
 
-It then prints, for the national and a county report, the median time of the engine
-(compute_report, full and public) beside the median time of hand-written raw SQL that
+--database uses an existing database instead (e.g. a copy of
+primero_report_bench_1000000: `createdb -T primero_report_bench_1000000 NAME`).
+
+It then prints, for the national and a county report, the median and p95 time of the
+engine (compute_report, full and public) beside those of hand-written raw SQL that
 computes the same tables, checks that both give the same figures (an independent count),
-and times the whole snapshot build (document, CSV and PDF) as the Celery task does it.
-Each size runs in a subprocess of its own (Django binds one database per process).
+and times the whole snapshot build (document, CSV and PDF) as the Celery task does it, in
+a worker that imported WeasyPrint when it started (the import is timed apart). Each size
+runs in a subprocess of its own (Django binds one database per process); --json writes
+every figure to a file.
 """
 
 from __future__ import annotations
@@ -32,8 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-TARGET_RATIO = 2.0
-PDF_BUDGET_S = 30.0
+# Issue 14: within 1.2x of raw SQL, the full national report with CSV and PDF in 15 s.
+TARGET_RATIO = 1.2
+PDF_BUDGET_S = 15.0
 
 
 def parse_args():
@@ -48,6 +55,9 @@ def parse_args():
         default=None,
         help="an existing database to use (e.g. a copy of primero_report_bench_1000000) "
         "instead of primero_report_bench_<size>; filled like it when empty",
+    )
+    parser.add_argument(
+        "--json", default=None, help="also write every figure to this file, as JSON (a list)"
     )
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -446,6 +456,8 @@ def main() -> None:
                     sys.stdout.flush()
         if proc.returncode:
             sys.exit(proc.returncode)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
     worst = max(r["ratio"] for res in results for r in res["rows"])
     slowest = max((res.get("snapshot_full_s", 0) for res in results), default=0)
     differ = [r for res in results for r in res["rows"] if r["figures"] != "match"]
