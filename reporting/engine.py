@@ -29,7 +29,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,8 @@ from .suppression import suppress_document
 
 DUPLICATE = "duplicate"
 UASC_COUNTED = ("separated", "unaccompanied")
+# The next date of a follow-up that set none: it never falls due.
+NEVER_DUE = dt.date.max
 
 # name -> dimensions, in the spec's order (the document lists its tables in this order).
 TABLES: OrderedDict[str, list[str]] = OrderedDict(
@@ -153,32 +155,47 @@ class _Counter:
         """Cases (records with consent) registered on or before the period's end."""
         return self.registered().filter(anonymous=False)
 
-    def _closed_at_end(self, field: str):
-        """The closure that covered the period's end: the current one when it was made on
-        or before the end, else the one a later reopening undid (reopened after the end),
-        so that a quarter recomputed after a reopening keeps its figures. field:
-        "closed_on" or "closure_reason"."""
-        undone = Reopening.objects.filter(
-            child_id=OuterRef("pk"),
-            previous_closed_on__lte=self.end,
-            reopened_on__gt=self.end,
-        ).order_by("previous_closed_on", "id")
-        return Case(
-            When(closed_on__lte=self.end, then=F(field)),
-            default=Subquery(undone.values(f"previous_{field}")[:1]),
-        )
+    def _undone_closures(self) -> QuerySet:
+        """Reopenings that undid a closure covering the period's end: the closure was made
+        on or before the end, the reopening after it (few: they straddle the end)."""
+        return Reopening.objects.filter(
+            previous_closed_on__lte=self.end, reopened_on__gt=self.end
+        ).order_by()
 
-    def _with_closure(self) -> QuerySet:
-        return self.cases().annotate(
-            end_closed_on=self._closed_at_end("closed_on"),
-            end_closure_reason=self._closed_at_end("closure_reason"),
+    def closed_parts(self) -> tuple[QuerySet, QuerySet]:
+        """The cases closed at the period's end, in two disjoint parts, each annotated with
+        the closure that covered the end (end_closed_on, end_closure_reason):
+
+        - closed on or before the end: their own closure (plain columns, so that
+          PostgreSQL scans them in parallel, as for any other table);
+        - not, but by a closure that a reopening after the end undid (so that a quarter
+          recomputed after a reopening keeps its figures): the earliest such closure,
+          read from the reopening, for these few cases only.
+
+        Counts of closed cases are the sums over both parts."""
+        undone = self._undone_closures().filter(child_id=OuterRef("pk"))
+        undone = undone.order_by("previous_closed_on", "id")
+        own = (
+            self.cases()
+            .filter(closed_on__lte=self.end)
+            .annotate(end_closed_on=F("closed_on"), end_closure_reason=F("closure_reason"))
         )
+        reopened = (
+            self.cases()
+            .exclude(closed_on__lte=self.end)
+            .filter(pk__in=self._undone_closures().values("child_id"))
+            .annotate(
+                end_closed_on=Subquery(undone.values("previous_closed_on")[:1]),
+                end_closure_reason=Subquery(undone.values("previous_closure_reason")[:1]),
+            )
+        )
+        return own, reopened
 
     def open_cases(self) -> QuerySet:
-        return self._with_closure().filter(end_closed_on__isnull=True)
-
-    def closed_cases(self) -> QuerySet:
-        return self._with_closure().filter(end_closed_on__isnull=False)
+        """The complement of closed_parts(): not closed on or before the end, and no
+        closure undone after it (an anti-join, not a subquery per case)."""
+        undone = self._undone_closures().filter(child_id=OuterRef("pk"))
+        return self.cases().exclude(closed_on__lte=self.end).filter(~Exists(undone))
 
     def _in_quarter(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.start, f"{field}__lte": self.end})
@@ -209,28 +226,26 @@ class _Counter:
     # Totals -----------------------------------------------------------------------------
     def totals(self) -> list[dict[str, Any]]:
         figures: dict[str, tuple[int, int | None]] = {}
-        reg = (
-            self.registered()
-            .annotate(has_concern=self._has_concern())
-            .aggregate(
-                cumulative=Count("pk"),
-                in_quarter=Count("pk", filter=self._in_quarter("registration_date")),
-                concerns_cumulative=Count("pk", filter=Q(has_concern=True)),
-                concerns_in_quarter=Count(
-                    "pk", filter=Q(has_concern=True) & self._in_quarter("registration_date")
-                ),
-                uasc_cumulative=Count("pk", filter=Q(uasc_status__in=UASC_COUNTED)),
-                uasc_in_quarter=Count(
-                    "pk",
-                    filter=Q(uasc_status__in=UASC_COUNTED) & self._in_quarter("registration_date"),
-                ),
-            )
+        reg = self.registered().aggregate(
+            cumulative=Count("pk"),
+            in_quarter=Count("pk", filter=self._in_quarter("registration_date")),
+            uasc_cumulative=Count("pk", filter=Q(uasc_status__in=UASC_COUNTED)),
+            uasc_in_quarter=Count(
+                "pk",
+                filter=Q(uasc_status__in=UASC_COUNTED) & self._in_quarter("registration_date"),
+            ),
         )
+        # Its own query: as a filter, the concern is a semi-join; inside the aggregate
+        # above it was a subquery per child (and no parallel scan).
+        concerns = self.registered().filter(self._has_concern()).aggregate(**self._counts())
         figures["children_registered"] = (reg["cumulative"], reg["in_quarter"])
         figures["caregivers_registered"] = self.caregivers()
-        closed = self.closed_cases().aggregate(**self._counts("end_closed_on"))
-        figures["cases_closed"] = (closed["cumulative"], closed["in_quarter"])
-        figures["children_with_concerns"] = (reg["concerns_cumulative"], reg["concerns_in_quarter"])
+        closed = [part.aggregate(**self._counts("end_closed_on")) for part in self.closed_parts()]
+        figures["cases_closed"] = (
+            sum(c["cumulative"] for c in closed),
+            sum(c["in_quarter"] for c in closed),
+        )
+        figures["children_with_concerns"] = (concerns["cumulative"], concerns["in_quarter"])
         figures["children_referred"] = self.children_referred()
         figures["unaccompanied_or_separated"] = (reg["uasc_cumulative"], reg["uasc_in_quarter"])
         figures["cases_open"] = (self.open_cases().count(), None)
@@ -270,17 +285,18 @@ class _Counter:
 
     def overdue(self) -> QuerySet:
         """Open cases at the end whose next follow-up, by the follow-ups recorded up to the
-        end (the latest one's next_due; none: the first follow-up due), was due before it."""
+        end (the latest one's next_due; none: the first follow-up due), was due before it.
+
+        One index probe per open case: the latest follow-up's next date, where one that
+        set no date is never due (so that "no follow-up recorded" stays apart from "the
+        latest set no date" without a second subquery)."""
         recorded = FollowUp.objects.filter(child_id=OuterRef("pk"), done_on__lte=self.end)
-        latest_next_due = Subquery(recorded.order_by("-done_on", "-id").values("next_due")[:1])
+        latest_next_due = recorded.order_by("-done_on", "-id").values(
+            due=Coalesce("next_due", Value(NEVER_DUE))
+        )[:1]
         return (
             self.open_cases()
-            .annotate(
-                due=Case(
-                    When(Exists(recorded), then=latest_next_due),
-                    default=F("first_follow_up_due"),
-                )
-            )
+            .annotate(due=Coalesce(Subquery(latest_next_due), "first_follow_up_due"))
             .filter(due__lt=self.end)
         )
 
@@ -378,11 +394,16 @@ class _Counter:
         return self.grouped(self.registered(), {"entry_point": "entry_point_id"})
 
     def closures_by_reason(self):
-        return self.grouped(
-            self.closed_cases(),
-            {"closure_reason": "end_closure_reason"},
-            date_field="end_closed_on",
-        )
+        rows: dict[str, dict[str, Any]] = {}
+        for part in self.closed_parts():
+            names = {"closure_reason": "end_closure_reason"}
+            for row in self.grouped(part, names, date_field="end_closed_on"):
+                total = rows.setdefault(
+                    row["closure_reason"], {**row, "cumulative": 0, "in_quarter": 0}
+                )
+                total["cumulative"] += row["cumulative"]
+                total["in_quarter"] += row["in_quarter"]
+        return list(rows.values())
 
 
 def _sort_key(dimensions: list[str]) -> Callable[[dict], tuple]:

@@ -514,9 +514,17 @@ def render_html(document: dict, language: str = "ro") -> str:
         )
 
 
+def load_renderer():
+    """Import WeasyPrint (Pango, HarfBuzz, its HTML and CSS parsers): 2 to 6 s here, once
+    per process. Never at import time, so that web processes do not pay it; a Celery
+    worker calls this at start (reporting.tasks), before the first report it builds."""
+    import weasyprint
+
+    return weasyprint
+
+
 def render_pdf(document: dict, language: str = "ro") -> bytes:
     """The PDF of a report document, labels in language (ro, uk or en)."""
-    import weasyprint  # costs ~2 s: only when a PDF is made
-
+    weasyprint = load_renderer()
     html = render_html(document, language)
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

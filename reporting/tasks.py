@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 from django.db import OperationalError
 
@@ -34,3 +35,13 @@ def build_quarterly_national_reports() -> list[str]:
 def requeue_stalled_reports() -> dict[str, int]:
     """Beat, every minute: builds the broker could not take, and builds whose worker died."""
     return services.requeue_stalled()
+
+
+@worker_init.connect
+def load_pdf_renderer(**_kwargs) -> None:
+    """WeasyPrint is imported once by the worker's main process, before its pool forks:
+    each pool process has it from the start instead of paying seconds in the first report
+    it builds."""
+    from .pdf import load_renderer
+
+    load_renderer()
