@@ -367,7 +367,7 @@ class _Applier:
         missing = [Household(household_ref=ref) for ref in refs if ref not in self.households]
         if self.write and missing:
             unique_codes(missing, Household)
-            Household.objects.bulk_create(missing, batch_size=CHUNK)
+            bulk.insert_new(missing, Household)
         for hh in missing:
             self.households[hh.household_ref] = hh
 
