@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -53,6 +54,9 @@ def _ascii(text: str) -> str:
     return anyascii(text).lower()
 
 
+# Names repeat (a 35,000-row import holds a few thousand distinct words): each word's key
+# is computed once. Bounded, so a long-lived process does not grow without limit.
+@lru_cache(maxsize=50_000)
 def word_key(word: str) -> str:
     """The phonetic skeleton of one word: 'Олександр', 'Olexandr', 'Alexandr' -> 'aliksandr'."""
     text = _NON_LETTERS.sub("", _ascii(word))

@@ -367,7 +367,7 @@ class _Applier:
         missing = [Household(household_ref=ref) for ref in refs if ref not in self.households]
         if self.write and missing:
             unique_codes(missing, Household)
-            Household.objects.bulk_create(missing, batch_size=CHUNK)
+            bulk.insert_new(missing, Household)
         for hh in missing:
             self.households[hh.household_ref] = hh
 
@@ -383,19 +383,7 @@ class _Applier:
         for i in range(0, total, CHUNK):
             chunk = refs[i : i + CHUNK]
             existing_refs = [r for r in chunk if r in self.existing.children]
-            stored = {}
-            if existing_refs:
-                qs = (
-                    Child.objects.filter(
-                        Q(record_ref__in=existing_refs)
-                        | Q(record_ref__isnull=True, code__in=existing_refs)
-                    )
-                    .select_related("caregiver", "household")
-                    .prefetch_related("protection_concerns")
-                )
-                if self.write:
-                    qs = qs.select_for_update(of=("self",))
-                stored = {c.record_ref or c.code: c for c in qs}
+            stored = self.stored_children(existing_refs, rows) if existing_refs else {}
             for ref in chunk:
                 d = rows[ref]
                 caregiver = (
@@ -447,6 +435,29 @@ class _Applier:
                 self.register_pending(pending)
                 pending = []
             self.progress(min(i + CHUNK, total), total)
+
+    def stored_children(self, refs: list[str], rows: dict[str, dict]) -> dict[str, Child]:
+        """The stored records of these refs. When writing, those the file changes are read
+        again locked (select_for_update) before they are compared and changed: locking
+        every record of a re-import that changes nothing wrote to each of them."""
+
+        def query(refs):
+            return (
+                Child.objects.filter(
+                    Q(record_ref__in=refs) | Q(record_ref__isnull=True, code__in=refs)
+                )
+                .select_related("caregiver", "household")
+                .prefetch_related("protection_concerns")
+            )
+
+        stored = {c.record_ref or c.code: c for c in query(refs)}
+        if not self.write:
+            return stored
+        changed = [ref for ref, child in stored.items() if child_differs(child, rows[ref])]
+        if changed:
+            locked = query(changed).select_for_update(of=("self",))
+            stored.update((c.record_ref or c.code, c) for c in locked)
+        return stored
 
     def register_pending(self, pending: list[tuple[Registration, dict[str, Any]]]) -> None:
         """New children in bulk: register_many, then close_cases for those imported closed."""

@@ -161,84 +161,123 @@ def _unescape(raw: str) -> str:
     return raw
 
 
-def parse_cell(column: Column, raw: str, row: _Row) -> Any:
-    """The stored value of one cell, or None when it is empty or wrong (the error noted)."""
-    if raw == "":
-        return None
-    name = column.name
+Parsed = tuple[Any, "tuple[str, str, dict[str, Any]] | None"]
+
+
+def _parse(column: Column, raw: str) -> Parsed:
+    """The stored value of one non-empty cell, or None with its error: the value
+    reported, the message code and its parameters."""
     if raw[0] in FORMULA_START and not (column.kind == "phone" and PHONE_LIKE.fullmatch(raw)):
-        row.error(name, raw, "formula")
-        return None
+        return None, (raw, "formula", {})
     raw = _unescape(raw)
     kind = column.kind
     if column.max_length and len(raw) > column.max_length and kind != "phone":
-        row.error(name, raw, "too_long", max=column.max_length)
-        return None
+        return None, (raw, "too_long", {"max": column.max_length})
     if kind in ("text", "ref"):
-        return raw
+        return raw, None
     if kind == "date":
         if not DATE_RE.fullmatch(raw):
-            row.error(name, raw, "bad_date")
-            return None
+            return None, (raw, "bad_date", {})
         try:
-            return dt.date.fromisoformat(raw)
+            return dt.date.fromisoformat(raw), None
         except ValueError:
-            row.error(name, raw, "bad_date")
-            return None
+            return None, (raw, "bad_date", {})
     if kind == "yesno":
         value = raw.lower()
         if value not in ("yes", "no"):
-            row.error(name, raw, "bad_yesno")
-            return None
-        return value == "yes"
+            return None, (raw, "bad_yesno", {})
+        return value == "yes", None
     if kind == "code":
         if column.list_name == "age_group":
             valid = raw in AGE_GROUPS
         else:
             valid = registry.is_valid(column.list_name, raw)
         if not valid:
-            row.error(name, raw, "unknown_code", list=column.list_name)
-            return None
-        return raw
+            return None, (raw, "unknown_code", {"list": column.list_name})
+        return raw, None
     if kind == "multi":
         codes = [c.strip() for c in raw.split(";") if c.strip()]
         unknown = [c for c in codes if not registry.is_valid(column.list_name, c)]
         if unknown:
-            row.error(name, raw, "unknown_codes", list=column.list_name, codes=", ".join(unknown))
-            return None
+            return None, (
+                raw,
+                "unknown_codes",
+                {"list": column.list_name, "codes": ", ".join(unknown)},
+            )
         if len(set(codes)) != len(codes):
-            row.error(name, raw, "repeated_code")
-            return None
-        return codes or None
+            return None, (raw, "repeated_code", {})
+        return codes or None, None
     if kind == "country":
         if not is_country(raw):
-            row.error(name, raw, "bad_country")
-            return None
-        return raw
+            return None, (raw, "bad_country", {})
+        return raw, None
     if kind == "nationality":
         if not is_nationality(raw):
-            row.error(name, raw, "bad_nationality")
-            return None
-        return raw
+            return None, (raw, "bad_nationality", {})
+        return raw, None
     if kind == "phone":
         try:
             number = normalise_phone(raw)
         except InvalidPhone:
-            row.error(name, raw, "bad_phone")
-            return None
+            return None, (raw, "bad_phone", {})
         if column.max_length and len(number) > column.max_length:
-            row.error(name, raw, "too_long", max=column.max_length)
-            return None
-        return number
+            return None, (raw, "too_long", {"max": column.max_length})
+        return number, None
     raise ValueError(kind)
 
 
-def _parse_row(row: _Row, columns: dict[str, Column]) -> dict[str, Any]:
-    return {
-        name: parse_cell(columns[name], raw, row)
-        for name, raw in row.raw.items()
-        if name in columns
-    }
+def _noted(name: str, parsed: Parsed, row: _Row) -> Any:
+    value, error = parsed
+    if error is not None:
+        reported, code, params = error
+        row.error(name, reported, code, **params)
+        return None
+    # A list may be changed in place later: each row gets its own.
+    return list(value) if type(value) is list else value
+
+
+def parse_cell(column: Column, raw: str, row: _Row) -> Any:
+    """The stored value of one cell, or None when it is empty or wrong (the error noted)."""
+    if raw == "":
+        return None
+    return _noted(column.name, _parse(column, raw), row)
+
+
+# Columns whose cells are parsed once per distinct value: codes, dates, yes/no and
+# countries repeat across 35,000 rows (a few hundred distinct values each); free text
+# and phones rarely repeat and are parsed cell by cell.
+_REPEATING_KINDS = frozenset({"date", "yesno", "code", "multi", "country", "nationality"})
+
+
+class CellParser:
+    """The cells of one file, by its columns, each distinct value of a repeating column
+    parsed once per import (the lookups cannot change while it is validated)."""
+
+    def __init__(self, columns: dict[str, Column]):
+        self.columns = columns
+        self.seen: dict[str, dict[str, Parsed]] = {
+            name: {} for name, c in columns.items() if c.kind in _REPEATING_KINDS
+        }
+
+    def row(self, row: _Row) -> dict[str, Any]:
+        parsed: dict[str, Any] = {}
+        columns, seen = self.columns, self.seen
+        for name, raw in row.raw.items():
+            column = columns.get(name)
+            if column is None:
+                continue
+            if raw == "":
+                parsed[name] = None
+                continue
+            known = seen.get(name)
+            if known is None:
+                result = _parse(column, raw)
+            else:
+                result = known.get(raw)
+                if result is None:
+                    result = known[raw] = _parse(column, raw)
+            parsed[name] = _noted(name, result, row)
+        return parsed
 
 
 class Validator:
@@ -284,13 +323,13 @@ class Validator:
     def caregivers(self, table: Table) -> None:
         if not self._header_ok(table):
             return
-        columns = BY_NAME[CAREGIVERS]
+        parser = CellParser(BY_NAME[CAREGIVERS])
         lines: dict[str, int] = {}
         count = 0
         for line, values in table.rows:
             count += 1
             row = _Row(CAREGIVERS, line, table.header, values, self.result.issues)
-            d = _parse_row(row, columns)
+            d = parser.row(row)
             self._require(row, d, self.required_caregiver)
             # The caregiver's own rules (a plausible date of birth); the 18+ rule needs
             # the interview date, checked with each child the caregiver accompanies.
@@ -318,7 +357,7 @@ class Validator:
     def children(self, table: Table) -> None:
         if not self._header_ok(table):
             return
-        columns = BY_NAME[CHILDREN]
+        parser = CellParser(BY_NAME[CHILDREN])
         # A column left out of the header (optional ones may be) is not asked.
         header = set(table.header)
         self.present = CHILD_QUESTIONS & header
@@ -328,7 +367,7 @@ class Validator:
         for line, values in table.rows:
             count += 1
             row = _Row(CHILDREN, line, table.header, values, self.result.issues)
-            d = _parse_row(row, columns)
+            d = parser.row(row)
             self._child(row, d)
             ref = d.get("record_ref")
             if ref is None:
@@ -491,13 +530,13 @@ class Validator:
     def referrals(self, table: Table) -> None:
         if not self._header_ok(table):
             return
-        columns = BY_NAME[REFERRALS]
+        parser = CellParser(BY_NAME[REFERRALS])
         lines: dict[tuple, int] = {}
         count = 0
         for line, values in table.rows:
             count += 1
             row = _Row(REFERRALS, line, table.header, values, self.result.issues)
-            d = _parse_row(row, columns)
+            d = parser.row(row)
             self._require(row, d, ("record_ref", "service_type", "referred_on", "status"))
             self._not_future(row, d, "referred_on")
             self._not_future(row, d, "closed_on")

@@ -211,13 +211,13 @@ def register_many(registrations: list[Registration], user, *, request=None) -> l
     if with_concerns:
         # What protection_concerns.set() does: the links, then a "~" history row with them.
         through = Child.protection_concerns.through
-        through.objects.bulk_create(
+        bulk.insert_new(
             [
                 through(child_id=r.child.pk, protectionconcern_id=code)
                 for r in with_concerns
                 for code in r.concerns
             ],
-            batch_size=bulk.CHUNK,
+            through,
         )
         bulk.write_history([r.child for r in with_concerns], Child, user, "~")
     referrals = [_referral(r.child, s, user) for r in registrations for s in r.services]

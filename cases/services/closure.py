@@ -168,12 +168,12 @@ def close_cases(
     bulk.write_history(children, Child, user, "~", history_reasons)
     _withdraw_transfers(children, user)
     ip = client_ip(request)
-    AuditEvent.objects.bulk_create(
+    bulk.insert_new(
         [
             audit_event(user, Action.CHANGE_CASE, obj=c.child, ip=ip, **_closure_audit(c))
             for c in requests
         ],
-        batch_size=bulk.CHUNK,
+        AuditEvent,
     )
     return requests
 
