@@ -125,7 +125,8 @@ def signed_in_client(user):
 
 def measure(usernames=USERS, repeat: int = 20, page_repeat: int | None = None) -> list[dict]:
     """One row per user and state: {user, state, median, p95} of the home page (ms), with
-    the figures alone, the page's to-do lists alone (cases.todo.home_blocks, not kept) and
+    the figures alone, the page's to-do lists alone (cases.todo.home_blocks: kept per county
+    like the figures, so its median is the kept state) and
     the raw SQL beside it. page_repeat (default repeat) requests of the whole page; 0
     times the figures only. Django must be set up."""
     from cases import todo
