@@ -38,6 +38,14 @@ class CountyScope:
             return qs.none()
         return qs.filter(**{field: self.county})
 
+    def counties(self) -> list[str]:
+        """The codes of the counties in scope."""
+        if self.everywhere:
+            from lookups import registry
+
+            return registry.codes("county")
+        return [self.county] if self.county else []
+
 
 NOWHERE = CountyScope()
 EVERYWHERE = CountyScope(everywhere=True)

@@ -26,6 +26,19 @@ class CasesConfig(AppConfig):
         )
         add_value_display("contact_type", lambda code: _label_of(ContactType, code))
 
+        # Who carries an unregistered case depends on its registrar's role, county and
+        # activity: the coordinators' kept to-do lists follow those changes too.
+        from django.conf import settings
+        from django.db.models.signals import pre_save
+
+        from cases import todo
+
+        pre_save.connect(
+            todo.worker_changed,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="todo_lists_follow_workers",
+        )
+
 
 def _label_of(choices, code) -> str:
     try:

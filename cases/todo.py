@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
@@ -24,6 +25,7 @@ from redis.exceptions import RedisError
 from accounts.models import Role
 from accounts.preferences import EmailKind
 from accounts.scope import county_scope
+from cases import figure_versions
 from cases.models import Child, ClosureRequest, ClosureStatus, FollowUp, Notification, Transfer
 from cases.services import caseload
 
@@ -150,17 +152,25 @@ def unassigned(user, county: str | None = None) -> QuerySet[Child]:
     )
 
 
-def overdue_by_worker(user, county: str | None = None, today=None) -> list[caseload.Row]:
+def overdue_by_worker(
+    user, county: str | None = None, today=None, per_carrier: dict | None = None
+) -> list[caseload.Row]:
     """Overdue follow-ups per worker of the county (per county for the country coordinator),
-    only the rows with some: the caseload review's own figures."""
+    only the rows with some: the caseload review's own figures. per_carrier: the counts
+    of caseload.overdue_per_carrier when already at hand (kept per county)."""
     if user.is_county_coordinator:
-        rows = caseload.rows_per_worker(user.county_id, today)
-    elif user.is_country_coordinator:
-        rows = (
-            caseload.rows_per_worker(county, today) if county else caseload.rows_per_county(today)
-        )
+        county = user.county_id
+    elif not user.is_country_coordinator:
+        return []
+    if per_carrier is None:
+        today = today or timezone.localdate()
+        per_carrier = caseload.overdue_per_carrier([county] if county else None, today)
+    if county:
+        figures = {k: {"overdue": n} for k, n in per_carrier.get(county, {}).items()}
+        rows = caseload.worker_rows(county, figures)
     else:
-        rows = []
+        totals = {code: {"overdue": sum(by.values())} for code, by in per_carrier.items()}
+        rows = caseload.county_rows({code: f for code, f in totals.items() if f["overdue"]})
     return [row for row in rows if row.overdue]
 
 
@@ -273,9 +283,122 @@ def _count(section: Section, user, today: dt.date) -> int:
 
 
 def count_for(user) -> int:
-    """The number in the navigation: one COUNT per counted section of the user's role."""
+    """The number in the navigation: one COUNT per counted section of the user's role (the
+    county-wide lists' counts kept per county)."""
     today = timezone.localdate()
-    return sum(_count(s, user, today) for s in sections_for(user) if s.counted)
+    kept = county_lists(user, today)
+    return sum(
+        _kept_count(kept, s.key) if s.key in KEPT_LISTS else _count(s, user, today)
+        for s in sections_for(user)
+        if s.counted
+    )
+
+
+# The county-wide lists of the coordinators, kept per county ------------------------------
+# Counting them means reading every open case of the county (and their follow-ups), so each
+# county's counts and first rows are kept in the shared cache under the county's version
+# of its case figures (cases.figure_versions), which every change of a case changes (a
+# follow-up, an assignment, a closure and a transfer are saves of the case) and every
+# change of a field worker's role, county or activity too (the receiver below): the
+# unassigned list depends on who registered a case. The first rows are read again from
+# the lists themselves, so they always show the case as it is now.
+
+KEPT_LISTS = ("high-risk", "unassigned")
+_ORDER = {
+    "high-risk": ("next_follow_up_due", "id"),
+    "unassigned": ("registration_date", "id"),
+}
+
+
+def _first_by_county(qs: QuerySet, order: tuple[str, ...]):
+    """(county, id, count of the county) of the first HOME_ROWS rows of each county, in one
+    pass."""
+    by_county = [F("current_county_id")]
+    return (
+        qs.order_by()
+        .annotate(
+            county_count=Window(Count("pk"), partition_by=by_county),
+            rank=Window(RowNumber(), partition_by=by_county, order_by=[F(f).asc() for f in order]),
+        )
+        .filter(rank__lte=HOME_ROWS)
+        .values_list("current_county_id", "pk", "county_count")
+    )
+
+
+def _count_county_lists(user, codes: list[str], today: dt.date) -> dict[str, dict]:
+    found = {code: {"high-risk": (0, []), "unassigned": (0, []), "overdue": {}} for code in codes}
+    lists = {
+        "high-risk": high_risk_without_follow_up(user, today=today),
+        "unassigned": unassigned(user),
+    }
+    for key, qs in lists.items():
+        for code, pk, n in _first_by_county(qs.filter(current_county_id__in=codes), _ORDER[key]):
+            found[code][key] = (n, found[code][key][1] + [pk])
+    for code, by_carrier in caseload.overdue_per_carrier(codes, today).items():
+        found[code]["overdue"] = by_carrier
+    return found
+
+
+def _lists_key(county: str, today: dt.date, version: str) -> str:
+    return f"todo-lists:{county}:{today.isoformat()}:{version}"
+
+
+def county_lists(user, today: dt.date) -> dict[str, dict]:
+    """For each county of the coordinator's scope: {"high-risk": (count, first ids),
+    "unassigned": (count, first ids), "overdue": {carrier: n}}, counted again only for
+    the counties whose cases changed since (or on a new day)."""
+    codes = county_scope(user).counties()
+    if not codes:
+        return {}
+    try:
+        versions = figure_versions.versions(codes)
+        keys = {code: _lists_key(code, today, versions[code]) for code in codes}
+        kept = cache.get_many(list(keys.values()))
+    except figure_versions.CACHE_ERRORS:
+        log.warning("to-do lists cache unavailable", exc_info=True)
+        return _count_county_lists(user, codes, today)
+    found = {code: kept[key] for code, key in keys.items() if key in kept}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        fresh = _count_county_lists(user, missing, today)
+        try:
+            cache.set_many(
+                {keys[code]: fresh[code] for code in missing}, settings.DASHBOARD_FIGURES_SECONDS
+            )
+        except figure_versions.CACHE_ERRORS:
+            log.warning("to-do lists cache unavailable", exc_info=True)
+        found.update(fresh)
+    return found
+
+
+def _kept_count(kept: dict[str, dict], key: str) -> int:
+    return sum(lists[key][0] for lists in kept.values())
+
+
+def _kept_first(section: Section, user, kept: dict[str, dict]) -> list:
+    ids = [pk for lists in kept.values() for pk in lists[section.key][1]]
+    return list(section.rows(user, None).filter(pk__in=ids)[:HOME_ROWS]) if ids else []
+
+
+def worker_changed(sender, instance, raw=False, **kwargs) -> None:
+    """A user is about to be saved: when a field worker's role, county or activity changes,
+    so do the unassigned lists of the counties they were and will be in."""
+    if raw or instance.pk is None:
+        return  # a new user has registered nothing yet
+    before = (
+        sender._default_manager.filter(pk=instance.pk)
+        .values("role", "county_id", "is_active")
+        .first()
+    )
+    if before is None:
+        return
+    after = {
+        "role": instance.role,
+        "county_id": instance.county_id,
+        "is_active": instance.is_active,
+    }
+    if before != after and Role.FIELD_WORKER in (before["role"], after["role"]):
+        figure_versions.changed([before["county_id"], after["county_id"]])
 
 
 def _cache_key(user_id: int) -> str:
@@ -334,14 +457,22 @@ def home_blocks(user, today: dt.date | None = None) -> list[Block]:
     """The home page's to-do: each section with its count and first rows. Refreshes the
     cached count, so the navigation agrees with the page."""
     today = today or timezone.localdate()
+    kept = county_lists(user, today)
     blocks, total = [], 0
     for section in sections_for(user):
-        rows = section.rows(user, None)
-        if isinstance(rows, QuerySet):
-            first = list(rows[:HOME_ROWS])
-            count = len(first) if len(first) < HOME_ROWS else rows.count()
-        else:
+        if section.key in KEPT_LISTS:
+            first, count = _kept_first(section, user, kept), _kept_count(kept, section.key)
+        elif section.key == "overdue":
+            per_carrier = {code: lists["overdue"] for code, lists in kept.items()}
+            rows = overdue_by_worker(user, today=today, per_carrier=per_carrier)
             first, count = rows[:HOME_ROWS], len(rows)
+        else:
+            rows = section.rows(user, None)
+            if isinstance(rows, QuerySet):
+                first = list(rows[:HOME_ROWS])
+                count = len(first) if len(first) < HOME_ROWS else rows.count()
+            else:
+                first, count = rows[:HOME_ROWS], len(rows)
         blocks.append(Block(section, count, first))
         if section.counted:
             total += _count(section, user, today) if section.key == "follow-ups" else count

@@ -33,7 +33,6 @@ from cases import figure_versions, replica
 from cases.models import CaseStatus, Child
 from cases.replica import replica_reads
 from cases.rules import AGE_GROUPS
-from lookups import registry
 
 from . import charts, labels
 
@@ -171,10 +170,7 @@ def count_by_county(user, today: dt.date, counties: list[str] | None = None) -> 
 
 
 def _counties_of(user) -> list[str]:
-    scope = county_scope(user)
-    if scope.everywhere:
-        return registry.codes("county")
-    return [scope.county] if scope.county else []
+    return county_scope(user).counties()
 
 
 def _key(county: str, today: dt.date, version: str) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cases.models import Child, FollowUp
+from lookups.models import County
 
 # "Cases without a follow-up in 60 days" (issue 4).
 STALE_DAYS = 60
@@ -75,7 +76,14 @@ def rows_per_worker(county_code: str, today: dt.date | None = None) -> list[Row]
         .annotate(**_metrics(today))
         .order_by()
     )
-    by_carrier = {g["carrier"]: g for g in grouped}
+    return worker_rows(county_code, {g["carrier"]: g for g in grouped})
+
+
+def worker_rows(county_code: str, by_carrier: dict) -> list[Row]:
+    """The rows of rows_per_worker from the figures of each carrier ({carrier: {metric: n}},
+    a metric left out is 0): the active field workers of the county and those carrying
+    some of its cases, then one row for the cases no worker of it carries."""
+    by_carrier = dict(by_carrier)
     workers = User.objects.filter(role=Role.FIELD_WORKER, county_id=county_code).filter(
         Q(is_active=True) | Q(pk__in=[k for k in by_carrier if k is not None])
     )
@@ -94,7 +102,7 @@ def rows_per_worker(county_code: str, today: dt.date | None = None) -> list[Row]
         other = Row(key=None, label="")
         for figures in by_carrier.values():
             for m in METRICS:
-                setattr(other, m, getattr(other, m) + figures[m])
+                setattr(other, m, getattr(other, m) + figures.get(m, 0))
         rows.append(other)
     return rows
 
@@ -115,6 +123,37 @@ def rows_per_county(today: dt.date | None = None) -> list[Row]:
         )
         for g in grouped
     ]
+
+
+def county_rows(by_county: dict[str, dict]) -> list[Row]:
+    """Rows like rows_per_county's from the figures of each county ({code: {metric: n}},
+    a metric left out is 0), in the order of the counties' names."""
+    names = County.objects.filter(pk__in=list(by_county)).order_by("name").values_list("pk", "name")
+    return [
+        Row(key=code, label=name, **{m: by_county[code].get(m, 0) for m in METRICS})
+        for code, name in names
+    ]
+
+
+def overdue_per_carrier(
+    counties: list[str] | None, today: dt.date
+) -> dict[str, dict[int | None, int]]:
+    """The open cases whose follow-up is overdue, per county and carrier (as
+    rows_per_worker groups them): {county: {carrier: n}}, every county asked for present.
+    The overdue figure alone needs none of the other metrics' subqueries over follow-ups."""
+    cases = open_cases().filter(next_follow_up_due__lt=today)
+    if counties is not None:
+        cases = cases.filter(current_county_id__in=counties)
+    found: dict[str, dict[int | None, int]] = {code: {} for code in counties or ()}
+    grouped = (
+        cases.annotate(carrier=Coalesce("assigned_to_id", "created_by_id"))
+        .values("current_county_id", "carrier")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for g in grouped:
+        found.setdefault(g["current_county_id"], {})[g["carrier"]] = g["n"]
+    return found
 
 
 def total(rows: list[Row]) -> Row:

@@ -10,13 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.services import set_active, update_user
 from cases import todo
 from cases.models import Child, Transfer
+from cases.services import caseload
 from cases.services.assignment import assign_case
-from cases.services.closure import close_case, reject_closure
+from cases.services.closure import approve_closure, close_case, reject_closure
 from cases.services.followups import record_follow_up
 from cases.services.sharing import share_case
-from cases.services.transfer import request_transfer
+from cases.services.transfer import request_transfer, transfer_case
 from tests.cases._workflow import TODAY, open_case
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +270,125 @@ def test_lists_answer_405_to_post_and_send_strangers_to_login(client, coord_tm):
 def test_lists_are_never_cached(client, worker_tm):
     client.force_login(worker_tm)
     assert "no-store" in client.get(page_url("follow-ups"))["Cache-Control"]
+
+
+# The county-wide lists, kept per county (issue 14) ---------------------------------------
+
+
+def home_lists(user) -> dict:
+    """What the home page shows of the kept lists: their counts and first rows."""
+    blocks = {b.section.key: b for b in todo.home_blocks(user)}
+    shown = {key: (blocks[key].count, [c.pk for c in blocks[key].rows]) for key in todo.KEPT_LISTS}
+    shown["overdue"] = [(r.key, r.label, r.overdue) for r in blocks["overdue"].rows]
+    return shown
+
+
+def counted_now(user) -> dict:
+    """The same from the lists' own pages and the caseload review, counted now."""
+    shown = {}
+    for key in todo.KEPT_LISTS:
+        rows = todo.SECTIONS[key].rows(user, None)
+        shown[key] = (rows.count(), [c.pk for c in rows[: todo.HOME_ROWS]])
+    review = (
+        caseload.rows_per_worker(user.county_id)
+        if user.is_county_coordinator
+        else caseload.rows_per_county()
+    )
+    shown["overdue"] = [(r.key, r.label, r.overdue) for r in review if r.overdue][: todo.HOME_ROWS]
+    return shown
+
+
+def _follow_up(q, p):
+    record_follow_up(q["stale"], p["worker2_tm"], TODAY(), "phone", "", "high")
+
+
+def _assign(q, p):
+    assign_case(q["orphan"], p["coord_tm"], p["worker_tm"])
+
+
+def _approve_closure(q, p):
+    approve_closure(q["closing"], p["coord_tm"])
+
+
+def _transfer(q, p):
+    transfer_case(q["sv_orphan"], p["country"], "RO-TM")
+
+
+def _worker_made_inactive(q, p):
+    # The stale case was registered by worker2 and never assigned: nobody carries it now.
+    set_active(p["coord_tm"], p["worker2_tm"], False)
+
+
+def _worker_moved(q, p):
+    w = p["worker2_tm"]
+    update_user(
+        p["country"],
+        w,
+        first_name=w.first_name,
+        last_name=w.last_name,
+        email=w.email,
+        organisation=w.organisation,
+        role=w.role,
+        county_code="RO-SV",
+    )
+
+
+@pytest.fixture
+def people(worker_tm, worker2_tm, coord_tm, worker_sv, coord_sv, country):
+    return locals()
+
+
+@pytest.fixture
+def overdue_queue(county_queue):
+    set_due(county_queue["stale"], days=-3)
+    set_due(county_queue["sv_orphan"], days=-1)
+    return county_queue
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_follow_up, _assign, _approve_closure, _transfer, _worker_made_inactive, _worker_moved],
+)
+def test_kept_lists_are_right_right_after_each_change(
+    change, people, overdue_queue, django_capture_on_commit_callbacks
+):
+    coordinators = [people["coord_tm"], people["coord_sv"], people["country"]]
+    before = {u.username: home_lists(u) for u in coordinators}  # now kept in the cache
+    assert before == {u.username: counted_now(u) for u in coordinators}
+    with django_capture_on_commit_callbacks(execute=True):
+        change(overdue_queue, people)
+    for user in coordinators:
+        user.refresh_from_db()
+    after = {u.username: home_lists(u) for u in coordinators}
+    assert after == {u.username: counted_now(u) for u in coordinators}
+    assert after != before  # each change moves some list: a stale cache would fail here
+
+
+def test_a_change_in_one_county_leaves_the_others_kept_lists(
+    people, overdue_queue, django_capture_on_commit_callbacks
+):
+    coord_tm, coord_sv = people["coord_tm"], people["coord_sv"]
+    tm_before, sv_before = home_lists(coord_tm), home_lists(coord_sv)
+    with django_capture_on_commit_callbacks(execute=True):
+        # The follow-up is no longer overdue once the contact is recorded.
+        record_follow_up(
+            overdue_queue["sv_orphan"], people["worker_sv"], TODAY(), "phone", "", "low"
+        )
+    with CaptureQueriesContext(connection) as queries:
+        tm_after = home_lists(coord_tm)
+    assert tm_after == tm_before
+    assert not [q for q in queries if "ROW_NUMBER" in q["sql"].upper()]  # not counted again
+    sv_after = home_lists(coord_sv)
+    assert sv_after != sv_before and sv_after == counted_now(coord_sv)
+
+
+def test_home_page_shows_the_kept_lists_after_a_change(
+    client, people, overdue_queue, django_capture_on_commit_callbacks
+):
+    coord_tm = people["coord_tm"]
+    client.force_login(coord_tm)
+    assert overdue_queue["orphan"].code in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assign_case(overdue_queue["orphan"], coord_tm, people["worker_tm"])
+    assert overdue_queue["orphan"].code not in client.get("/").content.decode()
+    assert todo.count_for(coord_tm) == todo.cached_count_for(coord_tm)
