@@ -26,3 +26,10 @@ CONTENT_SECURITY_POLICY = {  # noqa: F405
 # "Read replica"; tests/conftest.py lets every test use the alias).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+
+# The live server answers each browser connection on a thread of its own, and a browser
+# with a service worker keeps several open at once: persistent database connections (the
+# production CONN_MAX_AGE) would pile up one per thread until PostgreSQL refuses clients.
+# Tests close each request's connection when the request ends.
+for _alias in DATABASES:  # noqa: F405
+    DATABASES[_alias]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -118,6 +118,11 @@ def duplicates_for(
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     if data.get("consent_registration") is not True:
         return []
+    return duplicates_of(data, request, page=page)
+
+
+def duplicates_of(data: dict, request, *, page: str = "registration_duplicates") -> list[Duplicate]:
+    """The possible duplicates of the child these answers describe, audited."""
     return audited_duplicates(
         request,
         find_duplicates(

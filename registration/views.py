@@ -23,7 +23,6 @@ from questions import PERSONAL_FIELDS
 from questions.browser import checks_data
 from questions.rules import RISK_TRIGGERS, suggested_from
 from registration import prefill
-from registration.duplicates import find_duplicates
 from registration.forms import (
     CAREGIVER_PERSON_FIELDS,
     CONDITIONS,
@@ -34,7 +33,7 @@ from registration.forms import (
 )
 from registration.models import PendingSibling
 from registration.services import register_from_form, usable_caregivers
-from registration.submission import Registration, audited_duplicates, duplicates_for
+from registration.submission import Registration, duplicates_for, duplicates_of
 
 # Buttons of the form that re-display it instead of saving (they work without JS).
 ACTIONS = {"add_child", "add_adult", "find_caregiver", "check"}
@@ -270,17 +269,7 @@ def duplicates_panel(request: HttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     duplicates = []
     if data.get("date_of_birth") and (data.get("first_name") or data.get("last_name")):
-        duplicates = audited_duplicates(
-            request,
-            find_duplicates(
-                data.get("first_name", ""),
-                data.get("last_name", ""),
-                data.get("date_of_birth"),
-                user=request.user,
-                name_native=data.get("name_native", ""),
-                date_of_birth_estimated=data.get("date_of_birth_estimated") is True,
-            ),
-        )
+        duplicates = duplicates_of(data, request)
     return render(
         request,
         "registration/form/_duplicates.html",
