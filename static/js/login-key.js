@@ -16,9 +16,13 @@
     event.preventDefault();
     var button = form.querySelector('button[type="submit"]');
     if (button) button.disabled = true;
-    vault.rememberLogin(username.value, password.value).catch(function () {
+    // A login never waits on the device: if the key is not ready in 3 s (a slow tablet,
+    // a storage that does not answer), the login goes on and the queue stays locked.
+    var late = new Promise(function (resolve) { setTimeout(resolve, 3000); });
+    Promise.race([vault.rememberLogin(username.value, password.value), late]).catch(function () {
       /* without the key the login still works; the queue stays locked */
     }).then(function () {
+      if (derived) return;
       derived = true;
       if (button) button.disabled = false;
       form.requestSubmit ? form.requestSubmit(button || undefined) : form.submit();
