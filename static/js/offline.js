@@ -361,7 +361,9 @@ window.PrimeroOffline = (function () {
     }
     return render();
   }).then(function () {
-    if (online()) {
+    // Not on the second login step: requests in the background there would save the
+    // session (SESSION_SAVE_EVERY_REQUEST) while the code is checked, and undo the login.
+    if (online() && location.pathname.indexOf("/accounts/two-factor/") !== 0) {
       api.cached = cacheForOffline().catch(function () { /* tried again at the next page */ });
       return syncOnce();
     }
