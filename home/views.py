@@ -11,11 +11,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.idle import background_request
 from cases import todo
 from cases.models import CaseStatus, Child
 from reporting import dashboard
 
 
+@background_request
 @require_GET
 def health(request):
     """For the load balancer and docker-compose: up, and able to reach the database."""

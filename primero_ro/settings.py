@@ -125,7 +125,8 @@ MIDDLEWARE = [
     # middleware that writes a body; the CSP header is set above it, on the way out.
     "primero_ro.middleware.CompressPagesMiddleware",
     "primero_ro.middleware.RefuseNulMiddleware",  # before the session is read
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # accounts: background requests do not push the idle timeout (accounts/idle.py).
+    "accounts.idle.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

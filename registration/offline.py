@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.idle import background_request
 from audit.log import record
 from audit.models import Action
 from cases.models import Child
@@ -154,6 +155,7 @@ def _duplicate_rows(duplicates) -> list[dict]:
     return rows
 
 
+@background_request
 @never_cache
 @require_POST
 def send(request: HttpRequest) -> JsonResponse:
@@ -232,6 +234,7 @@ def _send(request: HttpRequest, raw_key: str) -> JsonResponse:
     return _stored_answer(user, stored)
 
 
+@background_request
 @never_cache
 @require_GET
 def state(request: HttpRequest) -> JsonResponse:

@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.idle import background_request
 from registration.views import Registration, _render, blank_initial
 
 LANGUAGE_CODES = ("ro", "uk", "en")
 
 
+@background_request
 @never_cache
 @login_required
 @require_GET
@@ -43,6 +45,7 @@ def offline_form(request: HttpRequest, lang: str) -> HttpResponse:
     return response
 
 
+@background_request
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, from the site's root so that its scope is the whole site; it
@@ -57,6 +60,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@background_request
 @require_GET
 def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest (installable on a tablet's home screen). Public: the browser

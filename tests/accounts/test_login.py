@@ -107,6 +107,40 @@ def test_every_request_pushes_the_session_expiry_forward(client, worker_tm, sett
     assert abs(expires_in.total_seconds() - settings.SESSION_COOKIE_AGE) < 30
 
 
+# What a page open on a tablet asks on its own: the connection check, the offline queue's
+# state and sends, the pages and files the service worker keeps.
+BACKGROUND_REQUESTS = [
+    ("get", "/health/"),
+    ("get", "/register/offline/state/"),
+    ("get", "/register/offline/form/ro/"),
+    ("post", "/register/offline/send/"),
+    ("get", "/manifest.webmanifest"),
+    ("get", "/sw.js"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), BACKGROUND_REQUESTS)
+def test_requests_a_page_makes_on_its_own_do_not_keep_an_idle_session_alive(
+    client, worker_tm, method, url
+):
+    # A tablet left open at a border point polls every minute: if that counted as activity,
+    # the idle timeout would never end the session of a worker who walked away.
+    client.force_login(worker_tm)
+    soon = timezone.now() + dt.timedelta(seconds=90)
+    Session.objects.update(expire_date=soon)
+    getattr(client, method)(url)
+    assert Session.objects.get().expire_date == soon
+    assert client.get("/").status_code == 200  # still signed in: only the clock is left alone
+    assert Session.objects.get().expire_date > soon
+
+
+def test_a_background_request_after_the_idle_limit_finds_the_worker_signed_out(client, worker_tm):
+    client.force_login(worker_tm)
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/register/offline/state/").status_code == 403
+    assert client.get("/").status_code == 302
+
+
 def test_session_idle_longer_than_the_limit_is_sent_to_login(client, worker_tm):
     client.force_login(worker_tm)
     assert client.get("/").status_code == 200
