@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.test import TransactionTestCase
 
+from tests.browser import chromium
 from tests.personas import (  # noqa: F401 - fixtures
     coord_sv,
     coord_tm,
@@ -79,19 +80,7 @@ def _fresh_case_figures():
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args():
-    return {
-        "executable_path": "/usr/bin/chromium",
-        "args": [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    }
+    return {"executable_path": chromium.EXECUTABLE, "args": chromium.FLAGS}
 
 
 @pytest.fixture

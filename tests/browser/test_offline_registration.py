@@ -17,7 +17,13 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from cases.models import Child
 from registration.models import PendingSibling
-from tests.browser.test_registration import choose, fill_child
+from tests.browser import chromium
+from tests.browser.test_registration import (
+    add_accompanying_children,
+    choose,
+    fill_child,
+    fill_mother_as_caregiver,
+)
 from tests.factories import make_child
 from tests.personas import PASSWORD
 
@@ -25,16 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = "/tmp/shots"  # noqa: S108 - where the team looks at screenshots
 TODAY = timezone.localdate()
 CACHE = "primero-offline-v1"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Every record of the queue in IndexedDB, as stored (encrypted), whoever it belongs to.
 ALL_RECORDS = """() => new Promise((resolve, reject) => {
   const open = indexedDB.open("primero-offline", 1);
@@ -57,8 +53,8 @@ def profile(tmp_path, playwright):
         def start(self, width: int = 1024, height: int = 768) -> Page:
             self.context = playwright.chromium.launch_persistent_context(
                 str(tmp_path / "profile"),
-                executable_path="/usr/bin/chromium",
-                args=FLAGS,
+                executable_path=chromium.EXECUTABLE,
+                args=chromium.FLAGS,
                 viewport={"width": width, "height": height},
             )
             self.context.set_default_timeout(30_000)
@@ -125,17 +121,7 @@ def fill_first_child(page: Page, first: str, age: int, sex: str, *, entry_days_a
     page.fill('[name="last_name"]', "Kovalenko")
     fill_child(page, first, TODAY.replace(year=TODAY.year - age), sex)
     page.locator('input[name="languages"][value="uk"]').check()
-    page.select_option('[name="care_arrangement"]', "parents")
-    choose(page, "uasc_status", "accompanied")
-    page.fill('[name="caregiver_first_name"]', "Iryna")
-    page.fill('[name="caregiver_last_name"]', "Kovalenko")
-    page.select_option('[name="caregiver_relationship"]', "mother")
-    choose(page, "caregiver_sex", "female")
-    page.fill('[name="caregiver_date_of_birth"]', "1985-04-03")
-    page.select_option('[name="caregiver_id_document_type"]', "passport")
-    page.fill('[name="caregiver_phone"]', "067 123 45 67")
-    choose(page, "caregiver_is_legal_guardian", "yes")
-    page.select_option('[name="caregiver_ability_to_care"]', "yes")
+    fill_mother_as_caregiver(page)
     choose(page, "family_in_ukraine", "yes")
     choose(page, "tracing_requested", "no")
     page.fill('[name="current_locality"]', "Lugoj")
@@ -183,16 +169,7 @@ def test_a_family_of_three_typed_offline_is_registered_once_after_a_restart(
     page.fill('[name="name_native"]', "Дарина Коваленко")
     # The two others travel with her (question 36): one row is there, the button adds one.
     rows = [("Bohdan", "male", 7), ("Zlata", "female", 3)]
-    page.locator('[data-add-row="accompanying_children"]').click()
-    for i, (first, sex, age) in enumerate(rows):
-        prefix = f"accompanying_children-{i}-"
-        page.fill(f'[name="{prefix}first_name"]', first)
-        page.fill(f'[name="{prefix}last_name"]', "Kovalenko")
-        page.select_option(f'[name="{prefix}sex"]', sex)
-        page.fill(
-            f'[name="{prefix}date_of_birth"]', TODAY.replace(year=TODAY.year - age).isoformat()
-        )
-        page.select_option(f'[name="{prefix}relationship"]', "mother")
+    add_accompanying_children(page, rows)
     references = [save_offline(page)]
     expect(page.locator("#offline-saved")).to_contain_text(saved_words)
     page.screenshot(path=f"{SHOTS}/offline-saved-{lang}.png")

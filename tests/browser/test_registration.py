@@ -58,6 +58,36 @@ def fill_child(page: Page, first: str, dob: dt.date, sex: str) -> None:
     choose(page, "risk_level", "low")
 
 
+def fill_mother_as_caregiver(page: Page) -> None:
+    """Section C: the child is with the parents, the mother Iryna Kovalenko answers."""
+    page.select_option('[name="care_arrangement"]', "parents")
+    choose(page, "uasc_status", "accompanied")
+    page.fill('[name="caregiver_first_name"]', "Iryna")
+    page.fill('[name="caregiver_last_name"]', "Kovalenko")
+    page.select_option('[name="caregiver_relationship"]', "mother")
+    choose(page, "caregiver_sex", "female")
+    page.fill('[name="caregiver_date_of_birth"]', "1985-04-03")
+    page.select_option('[name="caregiver_id_document_type"]', "passport")
+    page.fill('[name="caregiver_phone"]', "067 123 45 67")
+    choose(page, "caregiver_is_legal_guardian", "yes")
+    page.select_option('[name="caregiver_ability_to_care"]', "yes")
+
+
+def add_accompanying_children(page: Page, rows: list[tuple[str, str, int]]) -> None:
+    """Question 36: (first name, sex, age) of each child travelling with the first one, all
+    Kovalenko with their mother; one row is there, the button adds the next."""
+    page.locator('[data-add-row="accompanying_children"]').click()
+    for i, (first, sex, age) in enumerate(rows):
+        prefix = f"accompanying_children-{i}-"
+        page.fill(f'[name="{prefix}first_name"]', first)
+        page.fill(f'[name="{prefix}last_name"]', "Kovalenko")
+        page.select_option(f'[name="{prefix}sex"]', sex)
+        page.fill(
+            f'[name="{prefix}date_of_birth"]', TODAY.replace(year=TODAY.year - age).isoformat()
+        )
+        page.select_option(f'[name="{prefix}relationship"]', "mother")
+
+
 def register_family(page: Page, live_server, *, female: str, male: str) -> list[Child]:
     page.goto(f"{live_server.url}/register/")
     # A. Interview and consent
@@ -78,29 +108,10 @@ def register_family(page: Page, live_server, *, female: str, male: str) -> list[
     fill_child(page, "Daryna", TODAY.replace(year=TODAY.year - 12), "female")
     page.locator('input[name="languages"][value="uk"]').check()
     # C. Care arrangement and the caregiver
-    page.select_option('[name="care_arrangement"]', "parents")
-    choose(page, "uasc_status", "accompanied")
-    page.fill('[name="caregiver_first_name"]', "Iryna")
-    page.fill('[name="caregiver_last_name"]', "Kovalenko")
-    page.select_option('[name="caregiver_relationship"]', "mother")
-    choose(page, "caregiver_sex", "female")
-    page.fill('[name="caregiver_date_of_birth"]', "1985-04-03")
-    page.select_option('[name="caregiver_id_document_type"]', "passport")
-    page.fill('[name="caregiver_phone"]', "067 123 45 67")
-    choose(page, "caregiver_is_legal_guardian", "yes")
-    page.select_option('[name="caregiver_ability_to_care"]', "yes")
+    fill_mother_as_caregiver(page)
     # D. Two more children in the group: one row is there, the button adds the next.
     rows = [("Bohdan", "male", 7), ("Zlata", "female", 3)]
-    page.locator('[data-add-row="accompanying_children"]').click()
-    for i, (first, sex, age) in enumerate(rows):
-        prefix = f"accompanying_children-{i}-"
-        page.fill(f'[name="{prefix}first_name"]', first)
-        page.fill(f'[name="{prefix}last_name"]', "Kovalenko")
-        page.select_option(f'[name="{prefix}sex"]', sex)
-        page.fill(
-            f'[name="{prefix}date_of_birth"]', TODAY.replace(year=TODAY.year - age).isoformat()
-        )
-        page.select_option(f'[name="{prefix}relationship"]', "mother")
+    add_accompanying_children(page, rows)
     choose(page, "family_in_ukraine", "yes")
     choose(page, "tracing_requested", "no")
     # E. Location and movement
