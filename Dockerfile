@@ -31,6 +31,9 @@ RUN DEBUG=false SECRET_KEY=build-only-not-a-secret DATABASE_URL=sqlite:////tmp/b
     && DEBUG=false SECRET_KEY=build-only-not-a-secret DATABASE_URL=sqlite:////tmp/build.sqlite3 \
        python manage.py compilemessages --ignore=.venv -v0 \
     && rm -f /tmp/build.sqlite3 \
+    # Byte-compiled once here: with PYTHONDONTWRITEBYTECODE each worker would compile every
+    # module it imports at each start (WeasyPrint alone: 5-6 s from source, 0.5 s compiled).
+    && python -m compileall -q /opt/venv /app \
     && useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin app \
     && mkdir -p /app/var/media /var/lib/celerybeat \
     && chown -R app:app /app/var /var/lib/celerybeat
