@@ -200,6 +200,12 @@ def departure_in_range(answers: Answers, ctx: Context) -> dict[str, Any] | None:
     return None
 
 
+# Levels chosen that need a justification even when they are the one suggested; any other
+# level needs one only when it differs from the suggestion. The registration page shows the
+# justification question from the same data (json_script "registration-risk").
+ALWAYS_EXPLAINED: tuple[str, ...] = ("high",)
+
+
 def _needs_justification(answers: Answers) -> str | None:
     level = answers.get("risk_level")
     if not level or (answers.get("risk_justification") or "").strip():
@@ -208,12 +214,12 @@ def _needs_justification(answers: Answers) -> str | None:
 
 
 def high_risk_explained(answers: Answers, ctx: Context) -> dict[str, Any] | None:
-    return {} if _needs_justification(answers) == "high" else None
+    return {} if _needs_justification(answers) in ALWAYS_EXPLAINED else None
 
 
 def other_level_explained(answers: Answers, ctx: Context) -> dict[str, Any] | None:
     level = _needs_justification(answers)
-    if level is None or level == "high":
+    if level is None or level in ALWAYS_EXPLAINED:
         return None
     suggested = suggested_from(answers)
     return {"level": suggested} if level != suggested else None

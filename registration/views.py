@@ -21,7 +21,7 @@ from cases.names import name_key, name_similarity
 from lookups import registry
 from questions import PERSONAL_FIELDS
 from questions.browser import checks_data
-from questions.rules import RISK_TRIGGERS, suggested_from
+from questions.rules import ALWAYS_EXPLAINED, RISK_TRIGGERS, suggested_from
 from registration import prefill
 from registration.forms import (
     CAREGIVER_PERSON_FIELDS,
@@ -106,6 +106,7 @@ def _render(
         "caregiver_person_fields": CAREGIVER_PERSON_FIELDS,
         "risk_rules": {
             "triggers": RISK_TRIGGERS,
+            "always_explained": ALWAYS_EXPLAINED,
             "labels": dict(registry.choices("risk_level")),
         },
         "suggested_risk": _suggested_from(data or form.initial),

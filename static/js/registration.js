@@ -90,7 +90,10 @@
       label.className = "risk risk-" + suggested;
     }
     var level = value("risk_level");
-    show("risk_justification", consented && level !== "" && (level === "high" || level !== suggested));
+    // The catalogue's rule (questions.rules.ALWAYS_EXPLAINED): asked for those levels,
+    // and for any level other than the one suggested.
+    var explained = risk.always_explained.indexOf(level) >= 0 || level !== suggested;
+    show("risk_justification", consented && level !== "" && explained);
   }
 
   // Repeatable groups: a new row from the <template>, numbered as Django formsets expect.

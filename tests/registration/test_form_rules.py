@@ -269,3 +269,27 @@ def test_a_picked_caregiver_needs_no_caregiver_person_fields():
     )
     assert form.is_valid(), form.errors
     assert "caregiver_first_name" not in form.registration_data()
+
+
+# Answers whose suggested level is the key (questions.rules.RISK_TRIGGERS).
+SUGGESTING = {
+    "low": {},
+    "medium": {"has_disability": "yes"},
+    "high": {
+        "protection_concerns": ["trafficking"],
+        "concern_source": "disclosed",
+        "concern_details": "x",
+    },
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("level", sorted(SUGGESTING))
+def test_the_page_asks_for_a_justification_of_the_suggested_level_when_the_form_needs_one(
+    client, worker_tm, level
+):
+    # The page shows the question from its json_script data; the form decides. They agree.
+    client.force_login(worker_tm)
+    shown_for = client.get("/register/").context["risk_rules"]["always_explained"]
+    needed = "risk_justification" in errors(risk_level=level, **SUGGESTING[level])
+    assert needed == (level in shown_for)
