@@ -24,6 +24,9 @@ class JobStatus(models.TextChoices):
     IMPORTING = "importing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+    # Not imported within IMPORT_UPLOAD_LIFETIME_HOURS: the files were deleted
+    # (imports.upload_retention).
+    EXPIRED = "expired", _("Files deleted")
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -25,3 +25,11 @@ def purge_expired_exports() -> int:
     from .secure_export import purge_expired_exports as purge
 
     return purge()
+
+
+@shared_task
+def forget_old_uploads() -> int:
+    """Celery beat, every hour: uploads not imported are deleted after their lifetime."""
+    from .upload_retention import forget_old_uploads as forget
+
+    return forget()

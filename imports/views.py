@@ -133,9 +133,12 @@ def job_detail(request, code):
         "counts": [
             (file, job.counts[file])
             for file in FILES
-            if file in job.counts and file in job.rows and job.status != JobStatus.INVALID
+            if file in job.counts
+            and file in job.rows
+            and job.status not in (JobStatus.INVALID, JobStatus.EXPIRED)
         ],
         "rows": job.rows,
+        "upload_lifetime_hours": settings.IMPORT_UPLOAD_LIFETIME_HOURS,
     }
     if request.htmx and request.GET.get("fragment"):
         return render(request, "imports/_job_status.html", context)

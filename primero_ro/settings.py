@@ -455,6 +455,15 @@ CELERY_BEAT_SCHEDULE["purge-expired-exports"] = {
     "schedule": 60 * 60,
 }
 
+# imports: an upload holds many children's personal data; one not imported is deleted this
+# long after it was made, and the values of every older job's error list are blanked
+# (imports/upload_retention.py, docs/data-lifecycle.md).
+IMPORT_UPLOAD_LIFETIME_HOURS = env_int("IMPORT_UPLOAD_LIFETIME_HOURS", 72, minimum=1)
+CELERY_BEAT_SCHEDULE["forget-old-import-uploads"] = {
+    "task": "imports.tasks.forget_old_uploads",
+    "schedule": 60 * 60,
+}
+
 # Statistics: counts below this are suppressed in the public report.
 REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 5, minimum=1)
 
