@@ -211,8 +211,9 @@ def _exported_cases(request):
     data, search_found = case_list_filter_data(request)
     if not search_found:
         return None, {}
-    # An emergency grant gives reading, not exporting (docs/data-protection.md).
-    visible = Child.objects.visible_to(request.user, emergency=False)
+    # An emergency grant gives reading, not exporting (docs/data-protection.md); a case
+    # shared one by one is opened, not exported: the export holds the county (roles.md).
+    visible = Child.objects.visible_to(request.user, emergency=False, shared=False)
     bound = any(v for k, v in data.items() if k not in ("page", "per_page", "sort"))
     case_filter = CaseFilter(data if bound else None, queryset=visible, user=request.user)
     qs = case_filter.qs if case_filter.is_bound else visible

@@ -40,13 +40,15 @@ class ChildQuerySet(models.QuerySet):
         """Records with consent: anonymous statistical records are not cases."""
         return self.filter(anonymous=False)
 
-    def visible_to(self, user, *, emergency: bool = True) -> ChildQuerySet:
+    def visible_to(self, user, *, emergency: bool = True, shared: bool = True) -> ChildQuerySet:
         """The cases this user may open (roles.md, "cases they can open").
 
         The only place that knows that rule: lists, search, counts, exports and direct
         URLs all start here, so they agree. It includes the cases opened through an active
         emergency grant (cases.models.emergency), which may be read and nothing else;
-        emergency=False leaves them out, for what a grant does not give (changes, exports).
+        emergency=False leaves them out, for what a grant does not give (changes, exports);
+        shared=False leaves out the cases shared one by one, for what a share does not give
+        (a record-level export holds a coordinator's own county, roles.md).
         """
         qs = self.cases()
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -58,13 +60,17 @@ class ChildQuerySet(models.QuerySet):
 
         # Read the (short, usually empty) lists of shared and granted ids first: an "OR id
         # IN (subquery)" would stop PostgreSQL from using the county as an index condition.
-        shared = ChildUserObjectPermission.objects.filter(
-            user=user, permission__codename="view_child"
-        ).values_list("content_object_id", flat=True)
+        lists = []
+        if shared:
+            lists.append(
+                ChildUserObjectPermission.objects.filter(
+                    user=user, permission__codename="view_child"
+                ).values_list("content_object_id", flat=True)
+            )
         if emergency:
             granted = EmergencyAccess.objects.active().filter(user=user)
-            shared = shared.union(granted.values_list("child_id", flat=True), all=True)
-        extra = list(shared)  # one query either way
+            lists.append(granted.values_list("child_id", flat=True))
+        extra = list(lists[0].union(*lists[1:], all=True)) if lists else []  # one query
         extra_q = Q(pk__in=extra)
         if user.is_county_coordinator:
             county_q = Q(current_county_id=user.county_id)

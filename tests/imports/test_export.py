@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit.models import Action, AuditEvent
 from cases.models import Child
+from cases.services.sharing import share_case
 from imports.export import neutralise
 from imports.reading import Source
 from imports.services import run_import
@@ -149,6 +150,22 @@ def test_county_coordinator_exports_their_county_only_and_is_audited(client, cou
     event = AuditEvent.objects.get(action=Action.EXPORT, details__has_key="format")
     assert event.user == coord_tm and event.county_id == "RO-TM"
     assert event.details["children"] == 3 and event.details["format"] == "csv"
+
+
+@pytest.mark.django_db
+def test_a_case_shared_from_another_county_is_opened_but_not_exported(
+    client, country, coord_tm, coord_sv
+):
+    # roles.md: a county coordinator opens their county's cases and those shared with them,
+    # but a record-level export holds their county only.
+    _seed(country)
+    shared = make_child(coord_sv, first_name="Shared", current_county_id="RO-SV")
+    share_case(shared, coord_sv, coord_tm)
+    client.force_login(coord_tm)
+    assert client.get(shared.get_absolute_url()).status_code == 200
+    children = _rows(_unzip(exported(client))["children"])
+    assert {r["current_county"] for r in children} == {"RO-TM"}
+    assert len(children) == 3
 
 
 @pytest.mark.django_db
