@@ -56,9 +56,9 @@ class WordSimilarityThreshold(Func):
 
 # Below this many cases in the user's scope (a field worker's own and assigned cases, a
 # small county), the names of the scope are tested one by one instead of through the
-# trigram index, whose scan costs the same for every user (every match in the country).
-# The planner cannot choose well: it guesses a common name's matches from a sample, often
-# fifty times too few, and picks the index (issue 14).
+# dictionary of keys, whose cases are those of every match in the country, read before
+# the scope narrows them. The planner cannot choose well: it guesses a common name's
+# matches from a sample, often fifty times too few (issue 14).
 SCOPE_FIRST_BELOW = 5_000
 
 
