@@ -184,7 +184,7 @@ def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
             for q in queries
         }
 
-    by_index = found(0)  # never below: the trigram index (%>)
+    by_index = found(0)  # never below: the dictionary of keys (%>)
     case_by_case = found(10**9)  # always below: word_similarity() on each case of the scope
     assert case_by_case == by_index
     assert all(by_index.values()), by_index
