@@ -11,7 +11,6 @@ import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
 
-from cases import filters
 from cases.models import Child, NameKey
 from cases.names import name_key
 from cases.services.anonymisation import approve_anonymisation, request_anonymisation
@@ -27,12 +26,6 @@ pytestmark = pytest.mark.skipif(
 )
 URL = reverse("cases:list")
 OLENA = name_key("Olena", "Shevchenko")
-
-
-@pytest.fixture(autouse=True)
-def _through_the_dictionary(monkeypatch):
-    # Every scope is searched as a large one is: the keys first.
-    monkeypatch.setattr(filters, "SCOPE_FIRST_BELOW", 0)
 
 
 def keys() -> set[str]:
