@@ -121,6 +121,16 @@ def test_an_import_written_by_copy_adds_its_keys(client, country, coord_tm, monk
 
 
 @pytest.mark.django_db
+def test_a_reimport_with_a_corrected_name_replaces_the_key(country, monkeypatch):
+    monkeypatch.setattr(imports, "BULK_MIN", 0)
+    row = child_row("REF-1", first_name="Olena", last_name="Shevchenko", name_native="")
+    assert imports.run_import(sources([row], [caregiver_row()]), country).ok
+    row["first_name"] = "Iryna"
+    assert imports.run_import(sources([row], [caregiver_row()]), country).ok
+    assert keys() == case_keys() == {name_key("Iryna", "Shevchenko")}
+
+
+@pytest.mark.django_db
 def test_a_deleted_case_takes_its_key_with_it(worker_tm):
     olena(worker_tm).delete()
     assert keys() == case_keys() == set()
