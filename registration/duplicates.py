@@ -19,7 +19,7 @@ from functools import lru_cache
 from django.db import connection, transaction
 from django.db.models import F, Func, Q, TextField, Value
 
-from cases.models import Child
+from cases.models import Child, NameKey
 from cases.names import name_key, name_similarity
 
 # token_set_ratio of the keys: 'mara bandarinka' vs 'alina bandarinka' (two sisters, one
@@ -102,33 +102,45 @@ def find_duplicates(
 
 
 def _candidates_postgresql(qs, key: str) -> list[tuple[int, str, dt.date]]:
-    """(pk, name_key, date_of_birth) of the rows that can score MIN_SIMILARITY, closest
+    """(pk, name_key, date_of_birth) of the rows that score MIN_SIMILARITY, closest
     trigram similarity first.
 
-    A window of an estimated date holds a ninth of all cases (118,000 of 1,000,000):
-    computing the similarity of each cost ~400 ms. Only two kinds of row can reach the
-    score, and each has an index: a key sharing a word with this one (token_set_ratio
-    then compares the words apart: the GIN index on the key's words), and a key sharing
-    none, which must then be close as a whole string, so close that its trigram
-    similarity is at least trigram_floor(key) (the GIN trigram index, with that
-    threshold). Both are read in the date window, the rest of the window is never read."""
+    A window of an estimated date holds a ninth of all cases (118,000 of 1,000,000), and a
+    common first name or surname thousands of them: the names are compared once each, on
+    the distinct keys (cases.models.NameKey, 20,184 for a million cases), then the cases of
+    the few keys that score are read in the date window by the b-tree (name_key,
+    date_of_birth)."""
+    close = _close_keys(key)
+    if not close:
+        return []
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    return list(
+        qs.filter(name_key__in=close)
+        .annotate(_trgm=TrigramSimilarity("name_key", key))
+        .order_by("-_trgm", "pk")
+        .values_list("pk", "name_key", "date_of_birth")[:CANDIDATES]
+    )
+
+
+def _close_keys(key: str) -> list[str]:
+    """The keys of cases that score MIN_SIMILARITY against `key`.
+
+    Only two kinds of key can reach the score, and each has an index on NameKey: a key
+    sharing a word with this one (token_set_ratio then compares the words apart: the GIN
+    index on the key's words), and a key sharing none, which must then be close as a whole
+    string, so close that its trigram similarity is at least trigram_floor(key) (the GIN
+    trigram index, with that threshold). Those are scored here, each key once."""
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.fields.array import ArrayOverlap
     from django.contrib.postgres.lookups import TrigramSimilar
-    from django.contrib.postgres.search import TrigramSimilarity
 
     words = Func(
-        F("name_key"),
-        Value(" "),
-        function="string_to_array",
-        output_field=ArrayField(TextField()),
+        F("key"), Value(" "), function="string_to_array", output_field=ArrayField(TextField())
     )
-    qs = (
-        qs.filter(Q(ArrayOverlap(words, key.split())) | Q(TrigramSimilar(F("name_key"), key)))
-        .annotate(_trgm=TrigramSimilarity("name_key", key))
-        .order_by("-_trgm")
-        .values_list("pk", "name_key", "date_of_birth")
-    )
+    keys = NameKey.objects.filter(
+        Q(ArrayOverlap(words, key.split())) | Q(TrigramSimilar(F("key"), key))
+    ).values_list("key", flat=True)
     with transaction.atomic(), connection.cursor() as cursor:
         # pg_trgm's % reads its threshold from the session: set for this query only,
         # and put back, in case the caller's transaction goes on (an import).
@@ -138,9 +150,9 @@ def _candidates_postgresql(qs, key: str) -> list[tuple[int, str, dt.date]]:
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [f"{trigram_floor(key):.6f}"],
         )
-        rows = list(qs[:CANDIDATES])
+        found = list(keys)
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [previous])
-    return rows
+    return [other for other in found if name_similarity(key, other) >= MIN_SIMILARITY]
 
 
 def _trigrams(key: str) -> set[str]:

@@ -5,6 +5,7 @@ from .closure import ClosureRequest, ClosureStatus, Reopening
 from .emergency import EmergencyAccess, ReviewStatus
 from .family import Caregiver, Household
 from .followup import FollowUp
+from .name_key import NameKey
 from .notification import EmailState, Notification
 from .sharing import ChildUserObjectPermission
 from .transfer import Transfer, TransferStatus
@@ -28,6 +29,7 @@ __all__ = [
     "ChildUserObjectPermission",
     "EmailState",
     "FollowUp",
+    "NameKey",
     "Notification",
     "Household",
     "WorkflowStage",

@@ -151,10 +151,15 @@ def test_name_search_tolerates_a_typo_on_postgresql(client, coord_tm, worker_tm)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
-def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
-    client, coord_tm, worker_tm, monkeypatch
+def test_a_search_through_the_name_dictionary_lists_what_the_test_on_each_case_lists(
+    client, coord_tm, worker_tm, worker2_tm
 ):
-    from cases import filters
+    """The list reads the distinct keys first (cases.models.NameKey); the same cases, in
+    the same order, as the search test applied to every case of the scope."""
+    from django.db.models import F, Q, Value
+
+    from cases.filters import TrigramWordSimilarity, WordSimilar
+    from cases.names import name_key
 
     names = [
         ("Oleksandr", "Shevchenko"),
@@ -167,7 +172,7 @@ def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
     ]
     for seed, (first, last) in enumerate(names):
         make_child(worker_tm, seed=seed, first_name=first, last_name=last, name_native="")
-    client.force_login(coord_tm)
+        make_child(worker2_tm, seed=seed + 20, first_name=first, last_name=last, name_native="")
     queries = (
         "Oleksndr Shevchenko",
         "Олена Шевченко",
@@ -175,19 +180,29 @@ def test_a_small_scope_is_searched_case_by_case_with_the_same_results(
         "Bondarenkko",
         "Taras Bondarnko",
         "Melnik Irina",
+        "ali",
     )
 
-    def found(below):
-        monkeypatch.setattr(filters, "SCOPE_FIRST_BELOW", below)
-        return {
-            q: [c.code for c in client.post(URL, {"q": q}, follow=True).context["page"].object_list]
-            for q in queries
-        }
+    def case_by_case(user, text):
+        key = name_key(text)
+        contains_all = Q()
+        for word in key.split():
+            contains_all &= Q(name_key__contains=word)
+        return [
+            child.code
+            for child in Child.objects.visible_to(user)
+            .filter(contains_all | Q(WordSimilar(F("name_key"), Value(key))))
+            .annotate(rank=TrigramWordSimilarity(Value(key), F("name_key")))
+            .order_by("-rank", "-registration_date", "-id")
+        ]
 
-    by_index = found(0)  # never below: the trigram index (%>)
-    case_by_case = found(10**9)  # always below: word_similarity() on each case of the scope
-    assert case_by_case == by_index
-    assert all(by_index.values()), by_index
+    for user in (coord_tm, worker_tm):
+        client.force_login(user)
+        for text in queries:
+            page = client.post(URL, {"q": text, "per_page": 100}, follow=True).context["page"]
+            expected = case_by_case(user, text)
+            assert [child.code for child in page.object_list] == expected, (user, text)
+            assert expected, text
 
 
 def test_search_by_case_code(client, coord_tm, worker_tm):
