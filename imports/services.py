@@ -46,6 +46,7 @@ from .columns import CAREGIVERS, CHILD_COLUMNS, CHILDREN, REFERRALS
 from .messages import ImportIssue
 from .reading import Source, extra_sheets, read_table
 from .validation import ExistingData, Scope, Validated, validate
+from .writer import ChunkWriter
 
 # From this many new children on, they are written in bulk (register_many, close_cases)
 # rather than one register_child call each: the same rows, a hundred times fewer queries.
@@ -373,16 +374,27 @@ class _Applier:
 
     def do_children(self) -> None:
         rows = self.v.children
-        counts = self.result.counts[CHILDREN]
         with_referrals = {r["record_ref"] for r in self.v.referrals}
         refs = list(rows)
-        total = len(refs)
         new_count = sum(1 for ref in refs if ref not in self.existing.children)
         bulk_new = new_count >= BULK_MIN
+        if self.write and bulk_new:
+            # New children in bulk: each chunk is written while the next is built.
+            with ChunkWriter(self.user) as writer:
+                self._children_chunks(rows, refs, with_referrals, bulk_new, writer)
+        else:
+            self._children_chunks(rows, refs, with_referrals, bulk_new, None)
+
+    def _children_chunks(self, rows, refs, with_referrals, bulk_new, writer) -> None:
+        counts = self.result.counts[CHILDREN]
+        total = len(refs)
         pending: list[tuple[Registration, dict[str, Any]]] = []
         for i in range(0, total, CHUNK):
             chunk = refs[i : i + CHUNK]
             existing_refs = [r for r in chunk if r in self.existing.children]
+            if writer is not None and existing_refs:
+                # Stored records are read, and changed, by this thread.
+                writer.wait()
             stored = self.stored_children(existing_refs, rows) if existing_refs else {}
             for ref in chunk:
                 d = rows[ref]
@@ -431,7 +443,10 @@ class _Applier:
                 else:
                     counts.unchanged += 1
                     self.child_ids[ref] = child.pk
-            if pending:
+            if pending and writer is not None:
+                writer.submit(self.register_pending, pending)
+                pending = []
+            elif pending:
                 self.register_pending(pending)
                 pending = []
             self.progress(min(i + CHUNK, total), total)
