@@ -19,13 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from audit.log import record
 from audit.models import Action
 from cases import bulk, rules
-from cases.bulk import CHUNK, unique_codes
+from cases.bulk import CHUNK, AnyOf, unique_codes
 from cases.models import Caregiver, CaseStatus, Child, Household, TransferStatus, WorkflowStage
 from cases.names import name_key
 from cases.services.closure import close_case, close_cases, has_pending_closure, reopen_case
@@ -326,7 +326,8 @@ class _Applier:
         for i in range(0, len(refs), CHUNK):
             chunk = refs[i : i + CHUNK]
             for stored in Caregiver.objects.filter(
-                Q(caregiver_ref__in=chunk) | Q(caregiver_ref="", code__in=chunk)
+                Q(AnyOf(F("caregiver_ref"), chunk))
+                | Q(Q(caregiver_ref=""), AnyOf(F("code"), chunk))
             ):
                 found.setdefault(stored.caregiver_ref or stored.code, stored)
         new: list[Caregiver] = []
@@ -362,7 +363,8 @@ class _Applier:
         for i in range(0, len(refs), CHUNK):
             chunk = refs[i : i + CHUNK]
             for hh in Household.objects.filter(
-                Q(household_ref__in=chunk) | Q(household_ref="", code__in=chunk)
+                Q(AnyOf(F("household_ref"), chunk))
+                | Q(Q(household_ref=""), AnyOf(F("code"), chunk))
             ):
                 self.households.setdefault(hh.household_ref or hh.code, hh)
         missing = [Household(household_ref=ref) for ref in refs if ref not in self.households]
@@ -459,7 +461,8 @@ class _Applier:
         def query(refs):
             return (
                 Child.objects.filter(
-                    Q(record_ref__in=refs) | Q(record_ref__isnull=True, code__in=refs)
+                    Q(AnyOf(F("record_ref"), refs))
+                    | Q(Q(record_ref__isnull=True), AnyOf(F("code"), refs))
                 )
                 .select_related("caregiver", "household")
                 .prefetch_related("protection_concerns")
@@ -516,7 +519,8 @@ class _Applier:
         stored: dict[tuple, list[Referral]] = {}
         by_id: dict[int, Referral] = {}
         for i in range(0, len(ids), CHUNK):
-            for ref in Referral.objects.filter(child_id__in=ids[i : i + CHUNK]).order_by("id"):
+            chunk = ids[i : i + CHUNK]
+            for ref in Referral.objects.filter(AnyOf(F("child_id"), chunk)).order_by("id"):
                 stored.setdefault((ref.child_id, ref.service_type, ref.referred_on), []).append(ref)
                 by_id[ref.pk] = ref
         claimed = {d["_referral_id"] for d in rows if d.get("_referral_id") in by_id}
