@@ -18,6 +18,7 @@ from operator import attrgetter
 
 from django.apps import apps
 from django.db import connection, models
+from django.db.models import F
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
@@ -39,6 +40,28 @@ _AS_IS = (
 )
 
 
+class AnyOf(models.Lookup):
+    """field = ANY(values): `AnyOf(F("code"), codes)` in a filter, for the thousands of
+    values of a chunk. Django's `__in` sends one parameter per value, and building such a
+    statement (Django's per-value preparation, psycopg's parsing of the long statement)
+    cost more than running it: about a tenth of a large import. On PostgreSQL the values
+    travel as one array; elsewhere as IN."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*params, self.rhs]
+        if not self.rhs:
+            return "1 = 0", []
+        return f"{lhs} IN ({', '.join('%s' for _ in self.rhs)})", [*params, *self.rhs]
+
+
 def unique_codes(objs: list, model) -> None:
     """Give every new object a code that no other of them and no stored row has.
 
@@ -53,10 +76,9 @@ def unique_codes(objs: list, model) -> None:
         codes = sorted({o.code for o in pending})
         taken: set[str] = set()
         for i in range(0, len(codes), CHUNK * 5):
+            chunk = codes[i : i + CHUNK * 5]
             taken.update(
-                model.objects.filter(code__in=codes[i : i + CHUNK * 5]).values_list(
-                    "code", flat=True
-                )
+                model.objects.filter(AnyOf(F("code"), chunk)).values_list("code", flat=True)
             )
         retry = []
         for obj in pending:

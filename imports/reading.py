@@ -54,13 +54,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _clean(values) -> list[str]:
+def _clean(values, intern=sys.intern) -> list[str]:
     # Codes repeat on every row: interning keeps one copy of each in memory.
-    out = []
-    for v in values:
-        v = v.strip()
-        out.append(sys.intern(v) if len(v) <= 24 else v)
-    return out
+    return [intern(v) if len(v) <= 24 else v for v in map(str.strip, values)]
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:

@@ -19,13 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from audit.log import record
 from audit.models import Action
 from cases import bulk, rules
-from cases.bulk import CHUNK, unique_codes
+from cases.bulk import CHUNK, AnyOf, unique_codes
 from cases.models import Caregiver, CaseStatus, Child, Household, TransferStatus, WorkflowStage
 from cases.names import name_key
 from cases.services.closure import close_case, close_cases, has_pending_closure, reopen_case
@@ -46,6 +46,7 @@ from .columns import CAREGIVERS, CHILD_COLUMNS, CHILDREN, REFERRALS
 from .messages import ImportIssue
 from .reading import Source, extra_sheets, read_table
 from .validation import ExistingData, Scope, Validated, validate
+from .writer import ChunkWriter
 
 # From this many new children on, they are written in bulk (register_many, close_cases)
 # rather than one register_child call each: the same rows, a hundred times fewer queries.
@@ -325,7 +326,8 @@ class _Applier:
         for i in range(0, len(refs), CHUNK):
             chunk = refs[i : i + CHUNK]
             for stored in Caregiver.objects.filter(
-                Q(caregiver_ref__in=chunk) | Q(caregiver_ref="", code__in=chunk)
+                Q(AnyOf(F("caregiver_ref"), chunk))
+                | Q(Q(caregiver_ref=""), AnyOf(F("code"), chunk))
             ):
                 found.setdefault(stored.caregiver_ref or stored.code, stored)
         new: list[Caregiver] = []
@@ -361,7 +363,8 @@ class _Applier:
         for i in range(0, len(refs), CHUNK):
             chunk = refs[i : i + CHUNK]
             for hh in Household.objects.filter(
-                Q(household_ref__in=chunk) | Q(household_ref="", code__in=chunk)
+                Q(AnyOf(F("household_ref"), chunk))
+                | Q(Q(household_ref=""), AnyOf(F("code"), chunk))
             ):
                 self.households.setdefault(hh.household_ref or hh.code, hh)
         missing = [Household(household_ref=ref) for ref in refs if ref not in self.households]
@@ -373,16 +376,27 @@ class _Applier:
 
     def do_children(self) -> None:
         rows = self.v.children
-        counts = self.result.counts[CHILDREN]
         with_referrals = {r["record_ref"] for r in self.v.referrals}
         refs = list(rows)
-        total = len(refs)
         new_count = sum(1 for ref in refs if ref not in self.existing.children)
         bulk_new = new_count >= BULK_MIN
+        if self.write and bulk_new:
+            # New children in bulk: each chunk is written while the next is built.
+            with ChunkWriter(self.user) as writer:
+                self._children_chunks(rows, refs, with_referrals, bulk_new, writer)
+        else:
+            self._children_chunks(rows, refs, with_referrals, bulk_new, None)
+
+    def _children_chunks(self, rows, refs, with_referrals, bulk_new, writer) -> None:
+        counts = self.result.counts[CHILDREN]
+        total = len(refs)
         pending: list[tuple[Registration, dict[str, Any]]] = []
         for i in range(0, total, CHUNK):
             chunk = refs[i : i + CHUNK]
             existing_refs = [r for r in chunk if r in self.existing.children]
+            if writer is not None and existing_refs:
+                # Stored records are read, and changed, by this thread.
+                writer.wait()
             stored = self.stored_children(existing_refs, rows) if existing_refs else {}
             for ref in chunk:
                 d = rows[ref]
@@ -431,7 +445,10 @@ class _Applier:
                 else:
                     counts.unchanged += 1
                     self.child_ids[ref] = child.pk
-            if pending:
+            if pending and writer is not None:
+                writer.submit(self.register_pending, pending)
+                pending = []
+            elif pending:
                 self.register_pending(pending)
                 pending = []
             self.progress(min(i + CHUNK, total), total)
@@ -444,7 +461,8 @@ class _Applier:
         def query(refs):
             return (
                 Child.objects.filter(
-                    Q(record_ref__in=refs) | Q(record_ref__isnull=True, code__in=refs)
+                    Q(AnyOf(F("record_ref"), refs))
+                    | Q(Q(record_ref__isnull=True), AnyOf(F("code"), refs))
                 )
                 .select_related("caregiver", "household")
                 .prefetch_related("protection_concerns")
@@ -501,7 +519,8 @@ class _Applier:
         stored: dict[tuple, list[Referral]] = {}
         by_id: dict[int, Referral] = {}
         for i in range(0, len(ids), CHUNK):
-            for ref in Referral.objects.filter(child_id__in=ids[i : i + CHUNK]).order_by("id"):
+            chunk = ids[i : i + CHUNK]
+            for ref in Referral.objects.filter(AnyOf(F("child_id"), chunk)).order_by("id"):
                 stored.setdefault((ref.child_id, ref.service_type, ref.referred_on), []).append(ref)
                 by_id[ref.pk] = ref
         claimed = {d["_referral_id"] for d in rows if d.get("_referral_id") in by_id}

@@ -141,11 +141,13 @@ class _Row:
         self.file = file
         self.line = line
         self.out = out
-        self.raw: dict[str, str] = {}
         self.bad: set[str] = set()
-        for i, name in enumerate(header):
-            if name:
-                self.raw[name] = values[i] if i < len(values) else ""
+        # A row may be shorter than the header (its missing cells are empty) or longer.
+        raw = dict(zip(header, values, strict=False))
+        for name in header[len(values) :]:
+            raw[name] = ""
+        raw.pop("", None)  # a column without a name (an empty header cell)
+        self.raw: dict[str, str] = raw
         if len(values) > len(header) and any(values[len(header) :]):
             self.error("", "", "extra_cells")
 
