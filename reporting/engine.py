@@ -1,8 +1,8 @@
 """The report engine: every table of quarterly_report.md for a (period, scope) pair.
 
 Aggregate SQL through the ORM only (values().annotate(Count(...))): no Python loop over
-cases. Tables that break the records down by their own columns share one grouped scan
-(see _Counter.profile), and Python adds up its few thousand groups per table; otherwise
+cases. Tables that break the records down by their own columns share grouped scans
+(PROFILE, TRAVEL), and Python adds up their few thousand groups per table; otherwise
 Python only sorts the aggregated rows and fills the months without registrations. The
 same code runs on PostgreSQL and SQLite.
 """
@@ -135,7 +135,9 @@ DIMENSION_LABELS = {
 # The columns of the records that their breakdowns read (dimension -> column), in two
 # groups of a few thousand combinations at most: one scan per group serves every table
 # (and total) that adds up some of its columns (a scan of a million records costs far
-# more than grouping by a few more columns in it).
+# more than grouping by a few more columns in it). The month of registration stays in a
+# query of its own: PostgreSQL cannot estimate its groups, expects far too many with it
+# and sorts a million rows on disk instead of hashing (1.9 s against 0.3 + 0.3 s apart).
 PROFILE = {
     "sex": "sex",
     "age_group": "age_group",
@@ -143,12 +145,10 @@ PROFILE = {
     "uasc_status": "uasc_status",
     "has_disability": "has_disability",
 }
-ARRIVAL = {
+TRAVEL = {
     "entry_point": "entry_point_id",
     "planned_stay": "planned_stay",
     "destination_country": "destination",
-    "year": "year",
-    "month": "month",
 }
 
 
@@ -269,19 +269,17 @@ class _Counter:
         return self.grouped(self.registered(), PROFILE)
 
     @cached_property
-    def arrival(self) -> list[dict[str, Any]]:
-        """The registered records by ARRIVAL's columns: entry point, intention and month
-        of registration (one scan for three tables)."""
+    def travel(self) -> list[dict[str, Any]]:
+        """The registered records by TRAVEL's columns: entry point and intention of
+        travel (one scan for two tables)."""
         qs = self.registered().annotate(
             destination=Case(
                 When(planned_stay="transit", then=F("destination_country")),
                 default=Value(""),
                 output_field=CharField(),
-            ),
-            year=ExtractYear("registration_date"),
-            month=ExtractMonth("registration_date"),
+            )
         )
-        return self.grouped(qs, ARRIVAL)
+        return self.grouped(qs, TRAVEL)
 
     @cached_property
     def concern_risks(self) -> list[dict[str, Any]]:
@@ -405,9 +403,13 @@ class _Counter:
         return self._rows(qs, {"service_type": "service_type"})
 
     def monthly_registrations(self):
-        counts: dict[tuple[int, int], int] = {}
-        for row in self._sum(self.arrival, ["year", "month"]):
-            counts[(row["year"], row["month"])] = row["cumulative"]
+        qs = (
+            self.registered()
+            .annotate(y=ExtractYear("registration_date"), m=ExtractMonth("registration_date"))
+            .values("y", "m")
+            .annotate(n=Count("pk"))
+        )
+        counts = {(item["y"], item["m"]): item["n"] for item in qs}
         if not counts:
             return []
         year, month = min(counts)
@@ -424,10 +426,10 @@ class _Counter:
         return rows
 
     def intention_of_travel(self):
-        return self._sum(self.arrival, ["planned_stay", "destination_country"])
+        return self._sum(self.travel, ["planned_stay", "destination_country"])
 
     def entry_points(self):
-        return self._sum(self.arrival, ["entry_point"])
+        return self._sum(self.travel, ["entry_point"])
 
     def closures_by_reason(self):
         return self.closures
