@@ -1,8 +1,10 @@
 """The report engine: every table of quarterly_report.md for a (period, scope) pair.
 
 Aggregate SQL through the ORM only (values().annotate(Count(...))): no Python loop over
-cases. Python only sorts the few aggregated rows and fills the months without
-registrations. The same code runs on PostgreSQL and SQLite.
+cases. Tables that break the records down by their own columns share grouped scans
+(PROFILE, TRAVEL), and Python adds up their few thousand groups per table; otherwise
+Python only sorts the aggregated rows and fills the months without registrations. The
+same code runs on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -129,6 +132,26 @@ DIMENSION_LABELS = {
 }
 
 
+# The columns of the records that their breakdowns read (dimension -> column), in two
+# groups of a few thousand combinations at most: one scan per group serves every table
+# (and total) that adds up some of its columns (a scan of a million records costs far
+# more than grouping by a few more columns in it). The month of registration stays in a
+# query of its own: PostgreSQL cannot estimate its groups, expects far too many with it
+# and sorts a million rows on disk instead of hashing (1.9 s against 0.3 + 0.3 s apart).
+PROFILE = {
+    "sex": "sex",
+    "age_group": "age_group",
+    "county": "current_county_id",
+    "uasc_status": "uasc_status",
+    "has_disability": "has_disability",
+}
+TRAVEL = {
+    "entry_point": "entry_point_id",
+    "planned_stay": "planned_stay",
+    "destination_country": "destination",
+}
+
+
 class _Counter:
     """The queries of one (period, scope): each method returns rows of one table."""
 
@@ -223,31 +246,72 @@ class _Counter:
         qs = queryset.values(*names.values()).annotate(**self._counts(date_field))
         return self._rows(qs, names)
 
+    @staticmethod
+    def _sum(groups: list[dict], dimensions: list[str], keep=None) -> list[dict[str, Any]]:
+        """The rows of a table from finer groups (rows of _rows): the groups that keep()
+        accepts, added up by the table's dimensions."""
+        sums: dict[tuple, dict[str, Any]] = {}
+        for group in groups:
+            if keep is not None and not keep(group):
+                continue
+            key = tuple(group[d] for d in dimensions)
+            row = sums.setdefault(
+                key, {**dict(zip(dimensions, key, strict=True)), "cumulative": 0, "in_quarter": 0}
+            )
+            row["cumulative"] += group["cumulative"]
+            row["in_quarter"] += group["in_quarter"]
+        return list(sums.values())
+
+    @cached_property
+    def profile(self) -> list[dict[str, Any]]:
+        """The registered records by PROFILE's columns (one scan for the totals of
+        registrations and four tables)."""
+        return self.grouped(self.registered(), PROFILE)
+
+    @cached_property
+    def travel(self) -> list[dict[str, Any]]:
+        """The registered records by TRAVEL's columns: entry point and intention of
+        travel (one scan for two tables)."""
+        qs = self.registered().annotate(
+            destination=Case(
+                When(planned_stay="transit", then=F("destination_country")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+        return self.grouped(qs, TRAVEL)
+
+    @cached_property
+    def concern_risks(self) -> list[dict[str, Any]]:
+        """Children with a protection concern by risk level (also their total)."""
+        return self.grouped(
+            self.registered().filter(self._has_concern()), {"risk_level": "risk_level"}
+        )
+
+    @cached_property
+    def closures(self) -> list[dict[str, Any]]:
+        """Cases closed at the end by reason, both parts of closed_parts() added up (also
+        the total of closed cases)."""
+        names = {"closure_reason": "end_closure_reason"}
+        groups = []
+        for part in self.closed_parts():
+            groups += self.grouped(part, names, date_field="end_closed_on")
+        return self._sum(groups, ["closure_reason"])
+
+    @classmethod
+    def _total(cls, groups: list[dict], keep=None) -> tuple[int, int]:
+        rows = cls._sum(groups, [], keep)
+        return (rows[0]["cumulative"], rows[0]["in_quarter"]) if rows else (0, 0)
+
     # Totals -----------------------------------------------------------------------------
     def totals(self) -> list[dict[str, Any]]:
         figures: dict[str, tuple[int, int | None]] = {}
-        reg = self.registered().aggregate(
-            cumulative=Count("pk"),
-            in_quarter=Count("pk", filter=self._in_quarter("registration_date")),
-            uasc_cumulative=Count("pk", filter=Q(uasc_status__in=UASC_COUNTED)),
-            uasc_in_quarter=Count(
-                "pk",
-                filter=Q(uasc_status__in=UASC_COUNTED) & self._in_quarter("registration_date"),
-            ),
-        )
-        # Its own query: as a filter, the concern is a semi-join; inside the aggregate
-        # above it was a subquery per child (and no parallel scan).
-        concerns = self.registered().filter(self._has_concern()).aggregate(**self._counts())
-        figures["children_registered"] = (reg["cumulative"], reg["in_quarter"])
+        figures["children_registered"] = self._total(self.profile)
         figures["caregivers_registered"] = self.caregivers()
-        closed = [part.aggregate(**self._counts("end_closed_on")) for part in self.closed_parts()]
-        figures["cases_closed"] = (
-            sum(c["cumulative"] for c in closed),
-            sum(c["in_quarter"] for c in closed),
-        )
-        figures["children_with_concerns"] = (concerns["cumulative"], concerns["in_quarter"])
+        figures["cases_closed"] = self._total(self.closures)
+        figures["children_with_concerns"] = self._total(self.concern_risks)
         figures["children_referred"] = self.children_referred()
-        figures["unaccompanied_or_separated"] = (reg["uasc_cumulative"], reg["uasc_in_quarter"])
+        figures["unaccompanied_or_separated"] = self._total(self.profile, _uasc)
         figures["cases_open"] = (self.open_cases().count(), None)
         figures["followups_overdue"] = (self.overdue().count(), None)
         return [
@@ -302,45 +366,28 @@ class _Counter:
 
     # Tables -----------------------------------------------------------------------------
     def by_sex_age(self):
-        return self.grouped(self.registered(), {"sex": "sex", "age_group": "age_group"})
+        return self._sum(self.profile, ["sex", "age_group"])
 
     def by_county_sex(self):
-        return self.grouped(self.registered(), {"county": "current_county_id", "sex": "sex"})
+        return self._sum(self.profile, ["county", "sex"])
 
     def uasc_by_county(self):
-        return self.grouped(
-            self.registered().filter(uasc_status__in=UASC_COUNTED),
-            {"county": "current_county_id", "uasc_status": "uasc_status"},
-        )
+        return self._sum(self.profile, ["county", "uasc_status"], _uasc)
 
     def concerns(self):
-        through = Child.protection_concerns.through
-        children = self.registered().values("pk")
-        qs = (
-            through.objects.filter(child_id__in=children)
-            .order_by()
-            .values("protectionconcern_id")
-            .annotate(
-                cumulative=Count("child_id"),
-                in_quarter=Count(
-                    "child_id",
-                    filter=Q(
-                        child__registration_date__gte=self.start,
-                        child__registration_date__lte=self.end,
-                    ),
-                ),
-            )
+        # From the records, joined to their concerns once (a child counts under each of
+        # its concerns); the concern rows filtered by a subquery of the records read the
+        # table twice.
+        return self.grouped(
+            self.registered().filter(protection_concerns__isnull=False),
+            {"concern": "protection_concerns"},
         )
-        return self._rows(qs, {"concern": "protectionconcern_id"})
 
     def concerns_by_risk(self):
-        return self.grouped(
-            self.registered().filter(self._has_concern()),
-            {"risk_level": "risk_level"},
-        )
+        return self.concern_risks
 
     def disability_by_sex(self):
-        return self.grouped(self.registered().filter(has_disability="yes"), {"sex": "sex"})
+        return self._sum(self.profile, ["sex"], lambda g: g["has_disability"] == "yes")
 
     def referrals_by_service(self):
         cases = self.children().filter(anonymous=False).values("pk")
@@ -379,31 +426,17 @@ class _Counter:
         return rows
 
     def intention_of_travel(self):
-        qs = self.registered().annotate(
-            destination=Case(
-                When(planned_stay="transit", then=F("destination_country")),
-                default=Value(""),
-                output_field=CharField(),
-            )
-        )
-        return self.grouped(
-            qs, {"planned_stay": "planned_stay", "destination_country": "destination"}
-        )
+        return self._sum(self.travel, ["planned_stay", "destination_country"])
 
     def entry_points(self):
-        return self.grouped(self.registered(), {"entry_point": "entry_point_id"})
+        return self._sum(self.travel, ["entry_point"])
 
     def closures_by_reason(self):
-        rows: dict[str, dict[str, Any]] = {}
-        for part in self.closed_parts():
-            names = {"closure_reason": "end_closure_reason"}
-            for row in self.grouped(part, names, date_field="end_closed_on"):
-                total = rows.setdefault(
-                    row["closure_reason"], {**row, "cumulative": 0, "in_quarter": 0}
-                )
-                total["cumulative"] += row["cumulative"]
-                total["in_quarter"] += row["in_quarter"]
-        return list(rows.values())
+        return self.closures
+
+
+def _uasc(group: dict) -> bool:
+    return group["uasc_status"] in UASC_COUNTED
 
 
 def _sort_key(dimensions: list[str]) -> Callable[[dict], tuple]:

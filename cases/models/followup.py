@@ -32,7 +32,15 @@ class FollowUp(models.Model):
         ordering = ["-done_on", "-id"]
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        indexes = [models.Index(fields=["child", "done_on"], name="followup_child_done")]
+        indexes = [
+            # In the order of the latest one first, with its next date: the report's
+            # overdue figure reads one entry per open case and never the table.
+            models.Index(
+                fields=["child", "done_on", "id"],
+                include=["next_due"],
+                name="followup_child_latest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.done_on}"
