@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_name_search_scoped_by_county"),
+        ("cases", "0013_drop_case_name_trigram_indexes"),
         ("lookups", "0002_load_lookups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
