@@ -42,5 +42,6 @@ class SessionStore(db.SessionStore):
 
     def _expiry_nearly_current(self) -> bool:
         self._get_session()  # reads the row, if this request has not yet
-        stored = self._stored_expiry
-        return stored is not None and stored >= self.get_expiry_date() - EXPIRY_SLACK
+        stored, due = self._stored_expiry, self.get_expiry_date()
+        # A stored expiry later than due (the idle limit was lowered) is written at once.
+        return stored is not None and due - EXPIRY_SLACK <= stored <= due

@@ -47,6 +47,14 @@ def test_an_expiry_more_than_a_minute_behind_is_pushed_forward(client, worker_tm
     assert abs(expires_in - settings.SESSION_COOKIE_AGE) < 30
 
 
+def test_a_lowered_idle_limit_applies_at_the_next_page(client, worker_tm, settings):
+    client.force_login(worker_tm)
+    client.get("/")
+    settings.SESSION_COOKIE_AGE = 10 * 60
+    assert client.get("/").status_code == 200
+    assert stored_expiry() <= timezone.now() + dt.timedelta(minutes=10)
+
+
 def test_a_change_to_the_session_is_written_within_the_minute(client, worker_tm):
     client.force_login(worker_tm)
     client.get("/")
