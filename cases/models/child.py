@@ -56,19 +56,19 @@ class ChildQuerySet(models.QuerySet):
         from .emergency import EmergencyAccess
         from .sharing import ChildUserObjectPermission
 
-        # Read the (short, usually empty) lists of shared and granted ids first: an "OR id
-        # IN (subquery)" would stop PostgreSQL from using the county as an index condition.
         shared = ChildUserObjectPermission.objects.filter(
             user=user, permission__codename="view_child"
         ).values_list("content_object_id", flat=True)
-        if emergency:
-            granted = EmergencyAccess.objects.active().filter(user=user)
-            shared = shared.union(granted.values_list("child_id", flat=True), all=True)
-        extra = list(shared)  # one query either way
-        extra_q = Q(pk__in=extra)
+        granted = EmergencyAccess.objects.active().filter(user=user).values_list("child_id")
         if user.is_county_coordinator:
+            # Read the (short, usually empty) lists of shared and granted ids first: an "OR
+            # id IN (subquery)" would stop PostgreSQL from using the county as an index
+            # condition.
+            if emergency:
+                shared = shared.union(granted, all=True)
+            extra = list(shared)  # one query either way
             county_q = Q(current_county_id=user.county_id)
-            return qs.filter(county_q | extra_q if extra else county_q)
+            return qs.filter(county_q | Q(pk__in=extra) if extra else county_q)
         # A worker keeps the cases they registered, until the family moves to another
         # county: then the old county loses access (issue 4), the worker included.
         from .transfer import Transfer
@@ -77,18 +77,21 @@ class ChildQuerySet(models.QuerySet):
             status="accepted", from_county_id=user.county_id
         ).values("child_id")
         # One id subquery, a UNION ALL of branches that each read one small index (the
-        # worker's registrations, their assignments, the shared ids), instead of "created_by
-        # OR assigned_to OR ...": that OR kept the planner walking the whole newest-first
-        # list and reading each row to test it (issue 14).
+        # worker's registrations, their assignments, the shared and granted ids), instead
+        # of "created_by OR assigned_to OR ...": that OR kept the planner walking the whole
+        # newest-first list and reading each row to test it (issue 14). The shared and
+        # granted ids are branches of the same statement, not a query of their own: a
+        # worker's home page asks for the scope four times.
         cases = self.model.objects.cases().order_by()
         branches = [
             cases.filter(created_by=user)
             .filter(Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away))
             .values("pk"),
             cases.filter(assigned_to=user).values("pk"),
+            cases.filter(pk__in=shared).values("pk"),
         ]
-        if extra:
-            branches.append(cases.filter(pk__in=extra).values("pk"))
+        if emergency:
+            branches.append(cases.filter(pk__in=granted).values("pk"))
         return qs.filter(pk__in=branches[0].union(*branches[1:], all=True))
 
     def opened_in_emergency_only(self, user, child) -> bool:
