@@ -274,11 +274,15 @@ def sections_for(user) -> list[Section]:
     return [s for s in SECTIONS.values() if user.role in s.roles]
 
 
+def _due_soon(today: dt.date) -> Q:
+    # The whole schedule is listed; the count is what needs doing this week.
+    return Q(next_follow_up_due__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+
+
 def _count(section: Section, user, today: dt.date) -> int:
     rows = section.rows(user, None)
     if section.key == "follow-ups":
-        # The whole schedule is listed; the count is what needs doing this week.
-        rows = rows.filter(next_follow_up_due__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+        rows = rows.filter(_due_soon(today))
     return rows.count() if isinstance(rows, QuerySet) else len(rows)
 
 
@@ -460,12 +464,19 @@ def home_blocks(user, today: dt.date | None = None) -> list[Block]:
     kept = county_lists(user, today)
     blocks, total = [], 0
     for section in sections_for(user):
+        to_do = None  # what the section adds to the navigation's count, when not its count
         if section.key in KEPT_LISTS:
             first, count = _kept_first(section, user, kept), _kept_count(kept, section.key)
         elif section.key == "overdue":
             per_carrier = {code: lists["overdue"] for code, lists in kept.items()}
             rows = overdue_by_worker(user, today=today, per_carrier=per_carrier)
             first, count = rows[:HOME_ROWS], len(rows)
+        elif section.key == "follow-ups":
+            # The schedule's length and this week's count in one pass over the caseload.
+            rows = section.rows(user, None)
+            first = list(rows[:HOME_ROWS])
+            counts = rows.aggregate(all=Count("pk"), soon=Count("pk", filter=_due_soon(today)))
+            count, to_do = counts["all"], counts["soon"]
         else:
             rows = section.rows(user, None)
             if isinstance(rows, QuerySet):
@@ -475,6 +486,6 @@ def home_blocks(user, today: dt.date | None = None) -> list[Block]:
                 first, count = rows[:HOME_ROWS], len(rows)
         blocks.append(Block(section, count, first))
         if section.counted:
-            total += _count(section, user, today) if section.key == "follow-ups" else count
+            total += count if to_do is None else to_do
     _cache_set(_cache_key(user.pk), total)
     return blocks

@@ -248,6 +248,9 @@ LOGOUT_REDIRECT_URL = "login"
 # Sessions end after a period without activity: tablets are shared at border points.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
+# In the database (every replica sees every session), the expiry written about once a
+# minute rather than on every request (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # ...and, however active, this long after the login (accounts.middleware): a session
 # carried from one shift to the next, or stolen, does not last for ever.

@@ -58,23 +58,18 @@ class ChildQuerySet(models.QuerySet):
         from .emergency import EmergencyAccess
         from .sharing import ChildUserObjectPermission
 
-        # Read the (short, usually empty) lists of shared and granted ids first: an "OR id
-        # IN (subquery)" would stop PostgreSQL from using the county as an index condition.
-        lists = []
-        if shared:
-            lists.append(
-                ChildUserObjectPermission.objects.filter(
-                    user=user, permission__codename="view_child"
-                ).values_list("content_object_id", flat=True)
-            )
-        if emergency:
-            granted = EmergencyAccess.objects.active().filter(user=user)
-            lists.append(granted.values_list("child_id", flat=True))
-        extra = list(lists[0].union(*lists[1:], all=True)) if lists else []  # one query
-        extra_q = Q(pk__in=extra)
+        shared_ids = ChildUserObjectPermission.objects.filter(
+            user=user, permission__codename="view_child"
+        ).values_list("content_object_id", flat=True)
+        granted = EmergencyAccess.objects.active().filter(user=user).values_list("child_id")
+        id_lists = ([shared_ids] if shared else []) + ([granted] if emergency else [])
         if user.is_county_coordinator:
+            # Read the (short, usually empty) lists of shared and granted ids first: an "OR
+            # id IN (subquery)" would stop PostgreSQL from using the county as an index
+            # condition.
+            extra = list(id_lists[0].union(*id_lists[1:], all=True)) if id_lists else []
             county_q = Q(current_county_id=user.county_id)
-            return qs.filter(county_q | extra_q if extra else county_q)
+            return qs.filter(county_q | Q(pk__in=extra) if extra else county_q)
         # A worker keeps the cases they registered, until the family moves to another
         # county: then the old county loses access (issue 4), the worker included.
         from .transfer import Transfer
@@ -83,18 +78,19 @@ class ChildQuerySet(models.QuerySet):
             status="accepted", from_county_id=user.county_id
         ).values("child_id")
         # One id subquery, a UNION ALL of branches that each read one small index (the
-        # worker's registrations, their assignments, the shared ids), instead of "created_by
-        # OR assigned_to OR ...": that OR kept the planner walking the whole newest-first
-        # list and reading each row to test it (issue 14).
+        # worker's registrations, their assignments, the shared and granted ids), instead
+        # of "created_by OR assigned_to OR ...": that OR kept the planner walking the whole
+        # newest-first list and reading each row to test it (issue 14). The shared and
+        # granted ids are branches of the same statement, not a query of their own: a
+        # worker's home page asks for the scope four times.
         cases = self.model.objects.cases().order_by()
         branches = [
             cases.filter(created_by=user)
             .filter(Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away))
             .values("pk"),
             cases.filter(assigned_to=user).values("pk"),
+            *(cases.filter(pk__in=ids).values("pk") for ids in id_lists),
         ]
-        if extra:
-            branches.append(cases.filter(pk__in=extra).values("pk"))
         return qs.filter(pk__in=branches[0].union(*branches[1:], all=True))
 
     def opened_in_emergency_only(self, user, child) -> bool:

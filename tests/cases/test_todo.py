@@ -78,6 +78,20 @@ def test_worker_count_is_follow_ups_of_the_week_and_what_is_new(
     assert "To do <span" in page and '">3</span>' in page
 
 
+def test_worker_home_shows_the_whole_schedule_and_counts_the_week(client, worker_tm):
+    # More follow-ups than the home page lists: the block says how many are scheduled,
+    # the navigation how many need doing this week.
+    for i in range(todo.HOME_ROWS + 2):
+        set_due(open_case(worker_tm, seed=i), days=-2 if i < 3 else 20 + i)
+    client.force_login(worker_tm)
+    page = client.get("/")
+    block = next(b for b in page.context["todo"] if b.section.key == "follow-ups")
+    assert block.count == todo.HOME_ROWS + 2
+    assert len(block.rows) == todo.HOME_ROWS
+    assert f"See all {todo.HOME_ROWS + 2}" in page.content.decode()
+    assert todo.cached_count_for(worker_tm) == todo.count_for(worker_tm) == 3
+
+
 def test_opening_an_assigned_case_takes_it_off_the_new_list(client, worker_tm, coord_tm):
     child = open_case(coord_tm, seed=4)
     assign_case(child, coord_tm, worker_tm)
