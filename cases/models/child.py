@@ -58,10 +58,15 @@ class ChildQuerySet(models.QuerySet):
         from .emergency import EmergencyAccess
         from .sharing import ChildUserObjectPermission
 
-        shared_ids = ChildUserObjectPermission.objects.filter(
-            user=user, permission__codename="view_child"
-        ).values_list("content_object_id", flat=True)
-        granted = EmergencyAccess.objects.active().filter(user=user).values_list("child_id")
+        shared_ids = (
+            ChildUserObjectPermission.objects.filter(user=user, permission__codename="view_child")
+            .order_by()
+            .values_list("content_object_id", flat=True)
+        )
+        # No ordering: SQLite refuses an ORDER BY inside a UNION's parts.
+        granted = (
+            EmergencyAccess.objects.active().filter(user=user).order_by().values_list("child_id")
+        )
         id_lists = ([shared_ids] if shared else []) + ([granted] if emergency else [])
         if user.is_county_coordinator:
             # Read the (short, usually empty) lists of shared and granted ids first: an "OR
