@@ -39,6 +39,15 @@ class CasesConfig(AppConfig):
             dispatch_uid="todo_lists_follow_workers",
         )
 
+        # The planner's price of pg_trgm's operators, after every migrate.
+        from django.db.models.signals import post_migrate
+
+        from cases import trigram_cost
+
+        post_migrate.connect(
+            trigram_cost.price_operators, sender=self, dispatch_uid="trigram_operator_cost"
+        )
+
 
 def _label_of(choices, code) -> str:
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +12,6 @@ from django.views.decorators.http import require_GET
 
 from accounts.idle import background_request
 from cases import todo
-from cases.models import CaseStatus, Child
 from reporting import dashboard
 
 
@@ -29,29 +27,20 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-def _counts(qs):
-    today = timezone.localdate()
-    return qs.aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status=CaseStatus.OPEN)),
-        closed=Count("pk", filter=Q(status=CaseStatus.CLOSED)),
-        high_risk=Count("pk", filter=Q(status=CaseStatus.OPEN, risk_level="high")),
-        overdue=Count("pk", filter=Q(status=CaseStatus.OPEN, next_follow_up_due__lt=today)),
-    )
-
-
 @login_required
 @require_GET
 def home(request):
     user = request.user
     today = timezone.localdate()
-    visible = Child.objects.visible_to(user)
     # What waits for the user comes first (issue 12; the lists are in cases/todo.py).
-    context = {"today": today, "todo": todo.home_blocks(user, today)}
     if user.is_field_worker:
-        mine = visible.filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, created_by=user))
-        context["counts"] = _counts(mine)
+        # The cases the worker carries (cases.services.caseload.carried_by), counted once
+        # for the figures and the follow-up schedule.
+        counts = todo.worker_counts(user, today)
+        context = {"today": today, "todo": todo.home_blocks(user, today, counts=counts)}
+        context["counts"] = counts
     else:
+        context = {"today": today, "todo": todo.home_blocks(user, today)}
         # Coordinators: statistics scope (their county / the country), not visible_to().
         board = dashboard.build(user, today)
         context["dashboard"] = board

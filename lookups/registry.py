@@ -94,6 +94,13 @@ def _table() -> Table:
     return _copy.table
 
 
+def version() -> str | None:
+    """The version of the lookups this process reads now (None: unknown, the shared cache
+    is unreachable): what is rendered from them can be kept under it."""
+    _table()
+    return _copy.version
+
+
 def check_at_next_use(**_kwargs) -> None:
     """Compare with the shared token at the next lookup (each request and Celery task)."""
     _copy.checked_at = float("-inf")

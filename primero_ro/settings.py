@@ -380,6 +380,15 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rendered page fragments that depend on no one's data (the blank registration form of a
+# county, in a language: registration.views.blank_form_key), kept by each process: a new
+# release's processes start without them, so no template of an older release is served.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": 400},
+}
 
 # faults: report jobs under broker and worker faults (docs/faults.md). A build that has not
 # stepped forward for this long has lost its worker: the sweep below queues it again (at

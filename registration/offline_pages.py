@@ -40,6 +40,7 @@ def offline_form(request: HttpRequest, lang: str) -> HttpResponse:
             request,
             reg,
             offline=True,
+            blank=True,
         )
         response.headers["Content-Language"] = lang
     return response

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -89,6 +90,7 @@ def _render(
     searched=False,
     checked=False,
     offline=False,
+    blank=False,
 ):
     form = reg.form
     data = form.data if form.is_bound else None
@@ -116,8 +118,21 @@ def _render(
         "offline": offline,
         "offline_checks": checks_data(),
         "offline_carried": OFFLINE_CARRIED,
+        "blank_form_key": blank_form_key(request.user, offline) if blank else None,
     }
     return render(request, "registration/form/register.html", context, status=status)
+
+
+def blank_form_key(user, offline: bool) -> str | None:
+    """What a blank form's sections depend on (blank_initial, the language, the lookups):
+    the page keeps them rendered under this key, rendering 56 questions and their option
+    lists (250 countries) costs more than the rest of the page. None: do not keep them
+    (the lookups' version is unknown while the shared cache is unreachable)."""
+    version = registry.version()
+    if version is None:
+        return None
+    parts = (get_language(), user.county_id or "", timezone.localdate(), version, offline)
+    return ":".join(str(part) for part in parts)
 
 
 def blank_initial(user) -> dict:
@@ -164,7 +179,7 @@ def register(request: HttpRequest) -> HttpResponse:
             initial.update(prefill.initial_from(source, sibling))
             adults = prefill.adults_initial(source) or None
         reg = Registration(request.user, initial=initial, adults=adults)
-        return _render(request, reg)
+        return _render(request, reg, blank=not after)
 
     action = request.POST.get("action", "save")
     data = request.POST

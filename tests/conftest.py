@@ -53,6 +53,16 @@ def _fresh_lookup_cache():
     registry.clear_cache()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_fragments():
+    """Rendered fragments are kept per process (settings.CACHES["fragments"]): each test
+    renders its own."""
+    from django.core.cache import caches
+
+    caches["fragments"].clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Close the replica mirror's connection (Django's TestCase opens a transaction on it

@@ -6,9 +6,12 @@ the lookup codes; labels come from the lookups app.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -55,48 +58,17 @@ class ChildQuerySet(models.QuerySet):
             return qs.none()
         if user.is_country_coordinator:
             return qs
-        from .emergency import EmergencyAccess
-        from .sharing import ChildUserObjectPermission
-
-        shared_ids = (
-            ChildUserObjectPermission.objects.filter(user=user, permission__codename="view_child")
-            .order_by()
-            .values_list("content_object_id", flat=True)
-        )
-        # No ordering: SQLite refuses an ORDER BY inside a UNION's parts.
-        granted = (
-            EmergencyAccess.objects.active().filter(user=user).order_by().values_list("child_id")
-        )
-        id_lists = ([shared_ids] if shared else []) + ([granted] if emergency else [])
         if user.is_county_coordinator:
             # Read the (short, usually empty) lists of shared and granted ids first: an "OR
             # id IN (subquery)" would stop PostgreSQL from using the county as an index
             # condition.
+            id_lists = _id_lists(user.pk, emergency=emergency, shared=shared)
             extra = list(id_lists[0].union(*id_lists[1:], all=True)) if id_lists else []
             county_q = Q(current_county_id=user.county_id)
             return qs.filter(county_q | Q(pk__in=extra) if extra else county_q)
-        # A worker keeps the cases they registered, until the family moves to another
-        # county: then the old county loses access (issue 4), the worker included.
-        from .transfer import Transfer
-
-        moved_away = Transfer.objects.filter(
-            status="accepted", from_county_id=user.county_id
-        ).values("child_id")
-        # One id subquery, a UNION ALL of branches that each read one small index (the
-        # worker's registrations, their assignments, the shared and granted ids), instead
-        # of "created_by OR assigned_to OR ...": that OR kept the planner walking the whole
-        # newest-first list and reading each row to test it (issue 14). The shared and
-        # granted ids are branches of the same statement, not a query of their own: a
-        # worker's home page asks for the scope four times.
-        cases = self.model.objects.cases().order_by()
-        branches = [
-            cases.filter(created_by=user)
-            .filter(Q(current_county_id=user.county_id) | ~Q(pk__in=moved_away))
-            .values("pk"),
-            cases.filter(assigned_to=user).values("pk"),
-            *(cases.filter(pk__in=ids).values("pk") for ids in id_lists),
-        ]
-        return qs.filter(pk__in=branches[0].union(*branches[1:], all=True))
+        sql, params = _worker_scope_sql(self.db, user.pk, user.county_id, emergency, shared)
+        # The ORM compiled this SQL (below); the values travel as parameters.
+        return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
 
     def opened_in_emergency_only(self, user, child) -> bool:
         """Does this user open the case only through an emergency grant (read only)?"""
@@ -358,3 +330,61 @@ class Child(TracksHistory, models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+def _id_lists(user_id: int, *, emergency: bool, shared: bool) -> list[QuerySet]:
+    """The ids of the cases shared with the user one by one, and of their active
+    emergency grants (each optional)."""
+    from .emergency import EmergencyAccess
+    from .sharing import ChildUserObjectPermission
+
+    shared_ids = (
+        ChildUserObjectPermission.objects.filter(user_id=user_id, permission__codename="view_child")
+        .order_by()
+        .values_list("content_object_id", flat=True)
+    )
+    # No ordering: SQLite refuses an ORDER BY inside a UNION's parts.
+    granted = (
+        EmergencyAccess.objects.active().filter(user_id=user_id).order_by().values_list("child_id")
+    )
+    return ([shared_ids] if shared else []) + ([granted] if emergency else [])
+
+
+@functools.lru_cache(maxsize=4096)
+def _worker_scope_sql(
+    using: str, user_id: int, county_id: str | None, emergency: bool, shared: bool
+) -> tuple[str, tuple]:
+    """The ids of the cases a field worker may open, as SQL and its parameters.
+
+    Built with the ORM and compiled once per worker and process: building and compiling
+    these five subqueries took more CPU than running them, on every use of the scope (a
+    home page uses it four times). The SQL holds only the worker's id and county, which
+    are the cache key, and reads everything else (shares, grants against the database's
+    clock, transfers) when it runs, so a cached statement is never out of date.
+    """
+    from .transfer import Transfer
+
+    # A worker keeps the cases they registered, until the family moves to another
+    # county: then the old county loses access (issue 4), the worker included.
+    moved_away = Transfer.objects.filter(status="accepted", from_county_id=county_id).values(
+        "child_id"
+    )
+    # One id subquery, a UNION ALL of branches that each read one small index (the
+    # worker's registrations, their assignments, the shared and granted ids), instead
+    # of "created_by OR assigned_to OR ...": that OR kept the planner walking the whole
+    # newest-first list and reading each row to test it (issue 14). The shared and
+    # granted ids are branches of the same statement, not a query of their own.
+    cases = Child.objects.cases().order_by()
+    branches = [
+        cases.filter(created_by_id=user_id)
+        .filter(Q(current_county_id=county_id) | ~Q(pk__in=moved_away))
+        .values("pk"),
+        cases.filter(assigned_to_id=user_id).values("pk"),
+        *(
+            cases.filter(pk__in=ids).values("pk")
+            for ids in _id_lists(user_id, emergency=emergency, shared=shared)
+        ),
+    ]
+    union = branches[0].union(*branches[1:], all=True)
+    sql, params = union.query.get_compiler(using=using).as_sql()
+    return sql, tuple(params)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -47,14 +48,18 @@ def household_of(user, child: Child) -> tuple[list[Child], int]:
 @never_cache
 @require_GET
 def case_detail(request, code: str):
-    child = get_case_for_user(request.user, code)
-    child = (
-        Child.objects.select_related(
-            "current_county", "registration_county", "entry_point", "caregiver", "assigned_to"
-        )
-        .prefetch_related("protection_concerns")
-        .get(pk=child.pk)
+    child = get_case_for_user(
+        request.user,
+        code,
+        select_related=(
+            "current_county",
+            "registration_county",
+            "entry_point",
+            "caregiver",
+            "assigned_to",
+        ),
     )
+    prefetch_related_objects([child], "protection_concerns")
     emergency = None
     if permissions.read_only(request.user, child):
         emergency = child.emergency_accesses.active().filter(user=request.user).latest("expires_at")

@@ -1,6 +1,7 @@
 """Child.objects.visible_to(user): the one rule of roles.md for "cases they can open"."""
 
 import pytest
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.models import Child
@@ -75,3 +76,34 @@ def test_registering_worker_loses_the_case_when_the_family_moves_to_another_coun
     assert case.code not in codes(worker_tm)
     # Registered at the border for a family living elsewhere: still the worker's own.
     assert border.code in codes(worker_sv)
+
+
+# A field worker's scope is compiled once per worker and process (issue 14): what it reads
+# (shares, grants, transfers) must still be read when it runs, and a worker moved to
+# another county must get the scope of their new county.
+
+
+def test_an_emergency_grant_ends_at_its_expiry_for_a_scope_already_compiled(worker_tm, worker_sv):
+    from emergency.services import grant_emergency_access
+
+    case = make_child(worker_sv, seed=1)
+    assert case.code not in codes(worker_tm)  # the scope's SQL is now kept
+    grant = grant_emergency_access(worker_tm, case, "Child alone at the border, no papers.")
+    assert case.code in codes(worker_tm)
+    assert case.code not in set(
+        Child.objects.visible_to(worker_tm, emergency=False).values_list("code", flat=True)
+    )
+    type(grant).objects.filter(pk=grant.pk).update(expires_at=timezone.now())
+    assert case.code not in codes(worker_tm)
+
+
+def test_a_worker_moved_to_another_county_gets_the_scope_of_the_new_county(worker_tm, country):
+    from cases.services.transfer import transfer_case
+
+    case = make_child(worker_tm, seed=1)
+    transfer_case(case, country, "RO-SV")  # the family moved: Timiș loses the case
+    assert case.code not in codes(worker_tm)
+    worker_tm.county_id = "RO-SV"
+    worker_tm.save()
+    # Registered by them, now in their county: theirs again.
+    assert case.code in codes(worker_tm)
