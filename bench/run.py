@@ -107,7 +107,24 @@ def machine(args) -> None:
         f"machine: {os.cpu_count()} CPUs (nproc), {mem_kb / 1024 / 1024:.1f} GiB RAM, "
         f"PostgreSQL {pg_version}, Python {sys.version.split()[0]}"
     )
+    out(
+        f"CPU speed: {cpu_speed():.2f} s for 10,000,000 Python additions (best of 3; lower is faster)"
+    )
     out(f"database {args.database}, {args.cases} cases; load average before: {load_average()}")
+
+
+def cpu_speed() -> float:
+    """One core's speed, to compare runs made on different machines: the development
+    machines are virtual and differ (on 2026-12-01 the same code needed about twice the CPU
+    per request on one machine as on the one before it, bench/request_cost.py), and the
+    load test's capacity follows it."""
+    best = float("inf")
+    for _ in range(3):
+        start, total = time.process_time(), 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.process_time() - start)
+    return best
 
 
 def run_part(cmd: list[str], env: dict) -> tuple[int, list[str]]:

@@ -91,7 +91,10 @@ def assignable_users(viewer: User):
     qs = User.objects.filter(is_active=True).exclude(role=Role.COUNTRY_COORDINATOR)
     if not viewer.is_country_coordinator:
         qs = qs.filter(county_id=viewer.county_id)
-    return qs.order_by("last_name", "first_name", "username")
+    # The names only: a county has a few hundred users, read on every visit of the list.
+    return qs.order_by("last_name", "first_name", "username").only(
+        "pk", "username", "first_name", "last_name"
+    )
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -205,7 +205,10 @@ SECTIONS: dict[str, Section] = {
             "follow-ups",
             _("Follow-ups due"),
             (FW,),
-            lambda user, county: follow_ups_due(user),
+            # What the list shows (cases/todo/_follow_ups.html), of a case's 70 columns.
+            lambda user, county: follow_ups_due(user).only(
+                "code", "first_name", "last_name", "risk_level", "next_follow_up_due"
+            ),
             "cases/todo/_follow_ups.html",
             empty=_("No follow-up is due."),
         ),

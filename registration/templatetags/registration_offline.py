@@ -5,9 +5,12 @@ login script derived the key with), where to send, and its words in the page's l
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, json_script
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registration.offline_device import owner_tag
@@ -101,4 +104,10 @@ def strings() -> dict[str, str]:
 
 @register.simple_tag
 def offline_strings() -> str:
+    return _strings_script(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _strings_script(language: str) -> str:
+    # On every signed-in page; the catalogues change only with a new release (a restart).
     return json_script(strings(), "offline-strings")
