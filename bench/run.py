@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import os
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -343,6 +344,8 @@ def locust(args, tmp: Path, name: str, env: dict, extra: list[str], seconds: int
         "BENCH_LOAD_SAMPLES": str(samples),
         "BENCH_RUN_TAG": args.run_tag,
     }
+    before, started = cpu_by_process(), time.time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("w") as f:
         subprocess.run(
             cmd,
@@ -352,9 +355,53 @@ def locust(args, tmp: Path, name: str, env: dict, extra: list[str], seconds: int
             stderr=subprocess.STDOUT,
             timeout=seconds + 120,
         )
+    # Locust has ended: its CPU is no longer in /proc, but in what its parent waited for.
+    ended = resource.getrusage(resource.RUSAGE_CHILDREN)
+    locust_cpu = ended.ru_utime + ended.ru_stime - children.ru_utime - children.ru_stime
+    print_cpu_shares(before, cpu_by_process(), time.time() - started, {"locust": locust_cpu})
     if not samples.exists():
         sys.exit(f"locust wrote no samples:\n{log.read_text()[-3000:]}")
     return json.loads(samples.read_text())
+
+
+# Who used the machine's CPU during a scenario: the load generator runs on the same cores
+# as the server it measures, and the database beside them.
+PROCESS_GROUPS = ("gunicorn", "postgres", "locust", "celery", "redis")
+
+
+def cpu_by_process() -> dict[str, tuple[str, float]]:
+    """{pid: (command line, CPU seconds)} of every process now; for PostgreSQL and
+    gunicorn also the CPU of their children that ended (a backend ends with its
+    connection, about a minute after it opened: its CPU moves to the postmaster's). This
+    process's own children (Locust) are counted apart."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        # utime, stime; for the servers, also cutime, cstime: their ended children's.
+        server = any(name in command for name in ("postgres", "gunicorn"))
+        found[pid] = (command, sum(int(x) for x in fields[11 : 15 if server else 13]) / tick)
+    return found
+
+
+def print_cpu_shares(before: dict, after: dict, seconds: float, ended: dict) -> None:
+    used: dict[str, float] = dict(ended)
+    for pid, (command, cpu) in after.items():
+        group = next((g for g in PROCESS_GROUPS if g in command), "other")
+        used[group] = used.get(group, 0.0) + cpu - before.get(pid, ("", 0.0))[1]
+    cores = (os.cpu_count() or 1) * seconds
+    shares = ", ".join(
+        f"{group} {cpu:.0f} s ({cpu / cores:.0%})"
+        for group, cpu in sorted(used.items(), key=lambda item: -item[1])
+    )
+    out(f"  CPU used in these {seconds:.0f} s, of {os.cpu_count()} cores: {shares}")
 
 
 LOGIN = ("login form", "login (password check)")
