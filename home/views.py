@@ -37,8 +37,11 @@ def home(request):
         # The cases the worker carries (cases.services.caseload.carried_by), counted once
         # for the figures and the follow-up schedule.
         counts = todo.worker_counts(user, today)
-        context = {"today": today, "todo": todo.home_blocks(user, today, counts=counts)}
-        context["counts"] = counts
+        context = {
+            "today": today,
+            "todo": todo.home_blocks(user, today, counts=counts),
+            "counts": counts,
+        }
     else:
         context = {"today": today, "todo": todo.home_blocks(user, today)}
         # Coordinators: statistics scope (their county / the country), not visible_to().

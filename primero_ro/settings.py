@@ -381,8 +381,9 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rendered page fragments that depend on no one's data (the blank registration form of a
-# county, in a language: registration.views.blank_form_key), kept by each process: a new
-# release's processes start without them, so no template of an older release is served.
+# county in a language, registration.views.blank_form_key; the menu's links of a role on a
+# page, templates/includes/nav.html), kept by each process: a new release's processes
+# start without them, so no template of an older release is served.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
