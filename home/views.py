@@ -34,13 +34,13 @@ def home(request):
     today = timezone.localdate()
     # What waits for the user comes first (issue 12; the lists are in cases/todo.py).
     if user.is_field_worker:
-        # The cases the worker carries (cases.services.caseload.carried_by), counted once
+        # The cases the worker carries (cases.services.caseload.carried_by), read once
         # for the figures and the follow-up schedule.
-        counts = todo.worker_counts(user, today)
+        summary = todo.worker_summary(user, today)
         context = {
             "today": today,
-            "todo": todo.home_blocks(user, today, counts=counts),
-            "counts": counts,
+            "todo": todo.home_blocks(user, today, summary=summary),
+            "counts": summary.counts,
         }
     else:
         context = {"today": today, "todo": todo.home_blocks(user, today)}

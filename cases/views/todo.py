@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cases import todo
+from cases.pagination import OneQueryPaginator
 from lookups.models import County
 
 
@@ -31,7 +31,7 @@ def todo_section(request, section: str):
         raise PermissionDenied
     county = get_object_or_404(County, pk=asked) if asked else None
     rows = spec.rows(user, county.pk if county and user.is_country_coordinator else None)
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(rows, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/todo/section.html",

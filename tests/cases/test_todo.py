@@ -62,6 +62,32 @@ def test_worker_sees_every_follow_up_soonest_first_paginated(client, worker_tm, 
     assert reverse("cases:follow_up", kwargs={"code": mine[0].code}) in first.content.decode()
 
 
+def test_a_list_page_and_its_length_are_read_in_one_query(client, worker_tm):
+    mine = [set_due(open_case(worker_tm, seed=i), days=i - 20) for i in range(30)]
+    client.force_login(worker_tm)
+    client.get(page_url("follow-ups"))  # lookups cached, as in a running server
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(page_url("follow-ups", page=2))
+    # Counting the list, then reading its page, read every case of the worker twice.
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert [c.code for c in second.context["rows"]] == [c.code for c in mine[25:]]
+    assert second.context["page"].paginator.count == 30
+    assert '<span class="badge">30</span>' in second.content.decode()
+    # A page past the end shows the last one; a page that is not a number, the first.
+    assert client.get(page_url("follow-ups", page=9)).context["page"].number == 2
+    assert client.get(page_url("follow-ups", page="x")).context["page"].number == 1
+    assert client.get(page_url("follow-ups", page=0)).context["page"].number == 2
+
+
+def test_an_empty_list_has_one_empty_page(client, worker_tm):
+    client.force_login(worker_tm)
+    response = client.get(page_url("follow-ups"))
+    assert response.status_code == 200
+    assert list(response.context["rows"]) == []
+    assert response.context["page"].paginator.count == 0
+    assert client.get(page_url("follow-ups", page=3)).context["page"].number == 1
+
+
 def test_worker_count_is_follow_ups_of_the_week_and_what_is_new(
     client, worker_tm, coord_tm, worker2_tm
 ):

@@ -465,6 +465,40 @@ def test_a_list_longer_than_the_count_cap_says_more_than_and_its_pages_still_lin
     assert "23 cases" in beyond.content.decode()
 
 
+def test_a_field_workers_list_is_read_once_and_pages_as_any_list(
+    client, worker_tm, worker2_tm, monkeypatch
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.views import case_list
+
+    mine = [make_child(worker_tm, seed=seed) for seed in range(23)]
+    make_child(worker2_tm, seed=99)
+    client.force_login(worker_tm)
+    client.get(URL)  # lookups cached, as in a running server
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(URL, {"per_page": 10})
+    # The caseload's ids are read once, in order: no separate COUNT of the same cases.
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+    assert "23 cases" in first.content.decode()
+    assert "Page 1 of 3" in first.content.decode()
+    pages = [first] + [client.get(URL, {"per_page": 10, "page": n}) for n in (2, 3)]
+    codes = [c.code for page in pages for c in page.context["page"].object_list]
+    assert codes == [
+        c.code for c in sorted(mine, key=lambda c: (c.registration_date, c.pk), reverse=True)
+    ]
+    assert client.get(URL, {"per_page": 10, "page": 50}).context["page"].number == 3
+    assert client.get(URL, {"per_page": 10, "page": "x"}).context["page"].number == 1
+    # A caseload beyond the cap still says "more than", and its pages still link.
+    monkeypatch.setattr(case_list, "COUNT_CAP", 15)
+    capped = client.get(URL, {"per_page": 10}).content.decode()
+    assert "More than 15 cases" in capped
+    assert ">Next<" in capped
+    last = client.get(URL, {"per_page": 10, "page": 3})
+    assert len(listed(last)) == 3
+    assert "23 cases" in last.content.decode()
+
+
 def test_a_capped_count_is_audited_as_more_than(client, coord_tm, worker_tm, monkeypatch):
     from cases.views import case_list
 

@@ -71,6 +71,47 @@ def test_field_worker_sees_own_follow_ups_due_not_a_colleagues(
     assert 'class="overdue"' in page
 
 
+def test_the_home_schedule_and_figures_agree_with_the_follow_up_list(
+    client, worker_tm, worker2_tm, today
+):
+    def case(seed: int, days: int | None, risk: str = "low", **fields) -> Child:
+        when = None if days is None else today + dt.timedelta(days=days)
+        child = make_child(worker_tm, seed=seed)
+        return set_case(child, next_follow_up_due=when, risk_level=risk, **fields)
+
+    # Three overdue, three within the week, one later; the sixth at high risk.
+    scheduled = [case(i, d) for i, d in enumerate((-3, -2, -1, 0, 2, 10))]
+    scheduled.insert(5, case(6, 5, risk="high"))
+    case(20, None)  # open, nothing scheduled
+    case(21, -40, status=CaseStatus.CLOSED)  # a stale date on a closed case
+    set_case(make_child(worker2_tm, seed=23), next_follow_up_due=today - dt.timedelta(days=9))
+    client.force_login(worker_tm)
+    response = client.get("/")
+    schedule = block(response, "follow-ups")
+    assert [c.code for c in schedule.rows] == [c.code for c in scheduled[:5]]
+    assert schedule.count == 7
+    listed = client.get("/cases/todo/follow-ups/").context["page"]
+    assert listed.paginator.count == 7
+    assert [c.code for c in listed.object_list] == [c.code for c in scheduled]
+    assert response.context["counts"] == {
+        "total": 9,
+        "open": 8,
+        "closed": 1,
+        "high_risk": 1,
+        "overdue": 3,
+        "follow_ups": 7,
+        "follow_ups_soon": 6,
+    }
+
+
+def test_a_worker_without_cases_sees_zeros_and_an_empty_schedule(client, worker_tm):
+    client.force_login(worker_tm)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert list(block(response, "follow-ups").rows) == []
+    assert set(response.context["counts"].values()) == {0}
+
+
 def test_field_worker_sees_a_case_newly_assigned_by_the_coordinator(client, worker_tm, coord_tm):
     from cases.services.assignment import assign_case
 
