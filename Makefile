@@ -22,8 +22,11 @@ run: setup
 	DEMO=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 # PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS="-m 'not browser'" or PYTEST_ARGS=tests/accounts.
+# TEST_PROCESSES: pytest-xdist processes, each with its own test database and Redis
+# database (docs/testing.md); 0 runs everything in one process.
+TEST_PROCESSES ?= 2
 test: setup services lint typecheck migrations-check
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 setup: system-packages venv messages
 

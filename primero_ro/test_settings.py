@@ -7,10 +7,32 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/primer
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 
+
+def _redis_of_this_worker() -> None:
+    """Under pytest-xdist (`make test` runs two processes), each process has its own test
+    database (pytest-django's _gw0, _gw1 suffix) and, here, its own Redis database: the
+    cache keys of one (figure versions, lookups token, counts per user id) and its queued
+    tasks must not reach the other. Set in the environment, so that a Celery worker or a
+    command a test starts inherits it; once, as that process reads this module again."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or os.environ.get("TEST_REDIS_OF_WORKER") == worker:
+        return
+    shift = int(worker[2:])
+    for name in ("CELERY_BROKER_URL", "CACHE_URL"):
+        url = os.environ.get(name, "")
+        base, _, db = url.rpartition("/")
+        if url and db.isdigit():
+            os.environ[name] = f"{base}/{(int(db) + shift) % 16}"
+    os.environ["TEST_REDIS_OF_WORKER"] = worker
+
+
+_redis_of_this_worker()
+
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
+# One folder per pytest-xdist process.
+MEDIA_ROOT = BASE_DIR / "var" / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 
 # Playwright evaluates the string predicates of wait_for_function inside the page, which
 # needs eval; production never allows it (tests/foundation/test_content_security_policy.py).

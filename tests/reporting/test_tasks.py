@@ -251,7 +251,8 @@ def celery_worker(lookups_loaded, media):
 
     previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:6379/7"
+    # This process's own Redis database under pytest-xdist (primero_ro/test_settings.py).
+    app.conf.broker_url = settings.CELERY_BROKER_URL or "redis://127.0.0.1:6379/7"
     # The worker thread opens its own connection: close it after each task, so that the
     # test database can be flushed and dropped afterwards.
     max_age = connections.settings["default"].get("CONN_MAX_AGE")
