@@ -118,7 +118,8 @@ def cpu_speed() -> float:
     """One core's speed, to compare runs made on different machines: the development
     machines are virtual and differ (on 2026-12-01 the same code needed about twice the CPU
     per request on one machine as on the one before it, bench/request_cost.py), and the
-    load test's capacity follows it."""
+    load test's capacity follows it. It also varies within a run (0.37 s at the start of
+    one run of 2026-12-01, 1.1-1.4 s minutes after its end): each part prints it again."""
     best = float("inf")
     for _ in range(3):
         start, total = time.process_time(), 0
@@ -674,14 +675,17 @@ def main() -> None:
     machine(args)
     summary: list = []
     # The pages fill the database when it is empty, so they come first.
-    if "pages" in args.only:
-        pages(args, summary)
-    if "report" in args.only:
-        report(args, summary)
-    if "import" in args.only:
-        bulk_import(args, summary)
-    if "load" in args.only:
-        load(args, summary)
+    for part, run in (
+        ("pages", pages),
+        ("report", report),
+        ("import", bulk_import),
+        ("load", load),
+    ):
+        if part in args.only:
+            if part != "pages":
+                out(f"\nCPU speed before this part: {cpu_speed():.2f} s")
+            run(args, summary)
+    out(f"\nCPU speed at the end: {cpu_speed():.2f} s")
     out(f"\n== Summary ({args.cases} cases; the targets of issue 14)")
     for label, value, target, ok in summary:
         out(f"  {'ok ' if ok else 'NO '} {label:58} {value:>12}  target {target}")
