@@ -18,6 +18,10 @@ from django.utils.translation import gettext_lazy as _
 # Reading 10,001 entries of an index takes a few milliseconds; the whole national list
 # took 125-180 ms at a million cases (issue 14).
 COUNT_CAP = 10_000
+# A page that would start this far in is past the end of any list here (a few million
+# rows at most): answered as such without asking PostgreSQL, whose OFFSET is a 64-bit
+# integer that a typed page number can overflow.
+MAX_OFFSET = 2**31
 
 
 def page_number(number) -> int:
@@ -98,7 +102,11 @@ class CappedPaginator(Paginator):
         if not self.capped:
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = (
+            list(self.object_list[bottom : bottom + self.per_page + 1])
+            if bottom <= MAX_OFFSET
+            else []
+        )
         if not rows:
             # Beyond the end of the list: count it exactly (rare: a typed page number) so
             # that get_page() can fall back to the real last page.
@@ -144,10 +152,14 @@ class OneQueryPaginator(Paginator):
             return super().page(number)
         number = page_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(_list_length=Window(Count("*")))[
-                bottom : bottom + self.per_page
-            ]
+        rows = (
+            list(
+                self.object_list.annotate(_list_length=Window(Count("*")))[
+                    bottom : bottom + self.per_page
+                ]
+            )
+            if bottom <= MAX_OFFSET
+            else []
         )
         if rows:
             first = rows[0]

@@ -79,6 +79,15 @@ def test_a_list_page_and_its_length_are_read_in_one_query(client, worker_tm):
     assert client.get(page_url("follow-ups", page=0)).context["page"].number == 2
 
 
+@pytest.mark.parametrize("number", ["99999999999999999999999", "9223372036854775807", "1e3"])
+def test_a_page_number_beyond_any_list_shows_the_last_page(client, worker_tm, number):
+    mine = [set_due(open_case(worker_tm, seed=i), days=i) for i in range(3)]
+    client.force_login(worker_tm)
+    response = client.get(page_url("follow-ups"), {"page": number})
+    assert response.status_code == 200
+    assert [c.code for c in response.context["rows"]] == [c.code for c in mine]
+
+
 def test_an_empty_list_has_one_empty_page(client, worker_tm):
     client.force_login(worker_tm)
     response = client.get(page_url("follow-ups"))

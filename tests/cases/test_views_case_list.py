@@ -499,6 +499,22 @@ def test_a_field_workers_list_is_read_once_and_pages_as_any_list(
     assert "23 cases" in last.content.decode()
 
 
+@pytest.mark.parametrize("persona", ["coord_tm", "worker_tm"])
+def test_a_page_number_beyond_any_list_shows_the_last_page(
+    client, request, worker_tm, monkeypatch, persona
+):
+    from cases.views import case_list
+
+    for seed in range(23):
+        make_child(worker_tm, seed=seed)
+    monkeypatch.setattr(case_list, "COUNT_CAP", 15)  # a capped list, as a country's
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(URL, {"per_page": 10, "page": "99999999999999999999999"})
+    assert response.status_code == 200
+    assert response.context["page"].number == 3
+    assert "23 cases" in response.content.decode()
+
+
 def test_a_capped_count_is_audited_as_more_than(client, coord_tm, worker_tm, monkeypatch):
     from cases.views import case_list
 
