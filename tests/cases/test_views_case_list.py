@@ -543,3 +543,31 @@ def test_the_capped_count_reads_in_romanian_and_ukrainian(client, coord_tm, work
         body = client.get(URL, {"per_page": 10}, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert count in body, language
         assert page in body, language
+
+
+def test_each_row_shows_its_case_escaped_with_its_follow_up_and_stage(client, worker_tm):
+    today = timezone.localdate()
+    late = make_child(worker_tm, seed=1, first_name='<b onmouseover="x">Ivan</b>')
+    Child.objects.filter(pk=late.pk).update(
+        next_follow_up_due=today - dt.timedelta(days=2), assigned_to=None
+    )
+    # Closed before it reached the closure stage: the stage, then the status in brackets.
+    closed = make_child(worker_tm, seed=2)
+    Child.objects.filter(pk=closed.pk).update(
+        status="closed", workflow_stage="assessed", next_follow_up_due=today
+    )
+    client.force_login(worker_tm)
+    client.cookies["django_language"] = "ro"
+    body = client.get(URL).content.decode()
+    rows = {
+        code: row
+        for row in re.findall(r"<tr[ >].*?</tr>", body, re.S)
+        for code in re.findall(r'href="/cases/([^/"]+)/"', row)
+    }
+    assert "<b onmouseover" not in body
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;Ivan&lt;/b&gt;" in rows[late.code]
+    assert rows[late.code].startswith('<tr class="overdue">')
+    assert '<span class="overdue-flag">întârziată</span>' in rows[late.code]
+    assert '<span class="muted">—</span>' in rows[late.code]  # assigned to no one
+    assert 'class="overdue"' not in rows[closed.code]  # a closed case is never overdue
+    assert '<span class="muted">(Închis)</span>' in rows[closed.code]
