@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.codes import new_code
 
+from .in_array import InArrayOf
 from .tracked import TracksHistory
 
 
@@ -66,9 +67,7 @@ class ChildQuerySet(models.QuerySet):
             extra = list(id_lists[0].union(*id_lists[1:], all=True)) if id_lists else []
             county_q = Q(current_county_id=user.county_id)
             return qs.filter(county_q | Q(pk__in=extra) if extra else county_q)
-        sql, params = _worker_scope_sql(self.db, user.pk, user.county_id, emergency, shared)
-        # The ORM compiled this SQL (below); the values travel as parameters.
-        return qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
+        return qs.filter(_worker_scope(self.db, user.pk, user.county_id, emergency, shared))
 
     def opened_in_emergency_only(self, user, child) -> bool:
         """Does this user open the case only through an emergency grant (read only)?"""
@@ -353,38 +352,52 @@ def _id_lists(user_id: int, *, emergency: bool, shared: bool) -> list[QuerySet]:
 @functools.lru_cache(maxsize=4096)
 def _worker_scope_sql(
     using: str, user_id: int, county_id: str | None, emergency: bool, shared: bool
-) -> tuple[str, tuple]:
-    """The ids of the cases a field worker may open, as SQL and its parameters.
+) -> tuple[tuple[str, tuple], tuple[str, tuple] | None]:
+    """The two subqueries of a field worker's scope, as SQL and parameters: the cases
+    moved out of the worker's county, and the ids shared with the worker or granted to
+    them in an emergency (None when neither is asked for).
 
     Built with the ORM and compiled once per worker and process: building and compiling
-    these five subqueries took more CPU than running them, on every use of the scope (a
-    home page uses it four times). The SQL holds only the worker's id and county, which
-    are the cache key, and reads everything else (shares, grants against the database's
-    clock, transfers) when it runs, so a cached statement is never out of date.
+    subqueries took more CPU than running them, on every use of the scope (a home page
+    uses it more than once). The SQL holds only the worker's id and county, which are
+    the cache key, and reads the transfers, shares and grants (against the database's
+    clock) when it runs, so a cached statement is never out of date.
     """
     from .transfer import Transfer
 
-    # A worker keeps the cases they registered, until the family moves to another
-    # county: then the old county loses access (issue 4), the worker included.
-    moved_away = Transfer.objects.filter(status="accepted", from_county_id=county_id).values(
-        "child_id"
+    def compiled(qs) -> tuple[str, tuple]:
+        sql, params = qs.query.get_compiler(using=using).as_sql()
+        return sql, tuple(params)
+
+    moved_away = (
+        Transfer.objects.filter(status="accepted", from_county_id=county_id)
+        .order_by()
+        .values_list("child_id")
     )
-    # One id subquery, a UNION ALL of branches that each read one small index (the
-    # worker's registrations, their assignments, the shared and granted ids), instead
-    # of "created_by OR assigned_to OR ...": that OR kept the planner walking the whole
-    # newest-first list and reading each row to test it (issue 14). The shared and
-    # granted ids are branches of the same statement, not a query of their own.
-    cases = Child.objects.cases().order_by()
-    branches = [
-        cases.filter(created_by_id=user_id)
-        .filter(Q(current_county_id=county_id) | ~Q(pk__in=moved_away))
-        .values("pk"),
-        cases.filter(assigned_to_id=user_id).values("pk"),
-        *(
-            cases.filter(pk__in=ids).values("pk")
-            for ids in _id_lists(user_id, emergency=emergency, shared=shared)
-        ),
-    ]
-    union = branches[0].union(*branches[1:], all=True)
-    sql, params = union.query.get_compiler(using=using).as_sql()
-    return sql, tuple(params)
+    id_lists = _id_lists(user_id, emergency=emergency, shared=shared)
+    ids = id_lists[0].union(*id_lists[1:], all=True) if id_lists else None
+    return compiled(moved_away), (compiled(ids) if ids is not None else None)
+
+
+def _worker_scope(
+    using: str, user_id: int, county_id: str | None, emergency: bool, shared: bool
+) -> Q:
+    """The cases a field worker may open, as a condition on the case's own columns: the
+    cases they registered (until the family moves to another county: then the old county
+    loses access, issue 4, the worker included), those assigned to them, and those shared
+    with or granted to them.
+
+    An OR of conditions that each match an index (created_by, assigned_to, the primary
+    key for the array of shared and granted ids), so PostgreSQL reads the worker's cases
+    as one BitmapOr: at 1,000,000 cases about 4 ms where the ids gathered by a UNION ALL
+    and then probed one by one by primary key cost 10-13 ms (docs/benchmarks.md).
+    """
+    moved_away, ids = _worker_scope_sql(using, user_id, county_id, emergency, shared)
+    # The ORM compiled these subqueries (above); the values travel as parameters.
+    registered = Q(created_by_id=user_id) & (
+        Q(current_county_id=county_id) | ~Q(pk__in=RawSQL(*moved_away))  # noqa: S611
+    )
+    scope = registered | Q(assigned_to_id=user_id)
+    if ids is not None:
+        scope |= InArrayOf(F("pk"), RawSQL(*ids))  # noqa: S611
+    return scope
