@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from lookups import registry
 
@@ -17,9 +17,34 @@ register = template.Library()
 
 MUTED_DASH = mark_safe('<span class="muted">—</span>')
 OVERDUE_ROW = mark_safe(' class="overdue"')
+NOWRAP = ' class="nowrap"'
+# The columns' headings, as templates/cases/case_list.html heads them, repeated on each
+# cell for a phone, where the rows are stacked and the head is hidden (static/css/app.css).
+COLUMNS = (
+    gettext_lazy("Case"),
+    gettext_lazy("Name"),
+    gettext_lazy("Age group"),
+    gettext_lazy("County"),
+    gettext_lazy("Risk"),
+    gettext_lazy("Stage"),
+    gettext_lazy("Assigned to"),
+    gettext_lazy("Next follow-up"),
+    gettext_lazy("Registered"),
+)
 
 
-def _row(child, today, overdue_word: str) -> tuple:
+def _row_format() -> str:
+    """A row for format_html, the headings of the active language written in: escaped,
+    and their braces doubled (they are not placeholders)."""
+    cells = []
+    for i, column in enumerate(COLUMNS):
+        label = escape(column).replace("{", "{{").replace("}", "}}")
+        nowrap = NOWRAP if i == 0 else ""
+        cells.append(f'<td{nowrap} data-label="{label}">{{}}</td>')
+    return "<tr{}>" + "".join(cells) + "</tr>"
+
+
+def _row(row_format: str, child, today, overdue_word: str) -> SafeString:
     due = child.next_follow_up_due if child.status == "open" else None
     overdue = due is not None and due < today
     stage = child.get_workflow_stage_display()
@@ -35,16 +60,18 @@ def _row(child, today, overdue_word: str) -> tuple:
         if due
         else MUTED_DASH
     )
-    return (
+    return format_html(
+        row_format,
         OVERDUE_ROW if overdue else "",
-        child.get_absolute_url(),
-        child.code,
-        child.last_name,
-        child.first_name,
+        format_html('<a href="{}">{}</a>', child.get_absolute_url(), child.code),
+        format_html("{} {}", child.last_name, child.first_name),
         child.age_group,
         child.current_county.name if child.current_county_id else "",
-        child.risk_level,
-        registry.label("risk_level", child.risk_level),
+        format_html(
+            '<span class="risk risk-{}">{}</span>',
+            child.risk_level,
+            registry.label("risk_level", child.risk_level),
+        ),
         stage,
         (worker.get_full_name() or worker.username) if worker else MUTED_DASH,
         follow_up,
@@ -54,12 +81,8 @@ def _row(child, today, overdue_word: str) -> tuple:
 
 @register.simple_tag
 def case_rows(children, today):
-    """One <tr> per case of the page, as templates/cases/case_list.html heads its columns."""
-    overdue_word = gettext("overdue")
-    return format_html_join(
-        "\n",
-        '<tr{}><td class="nowrap"><a href="{}">{}</a></td><td>{} {}</td><td>{}</td>'
-        '<td>{}</td><td><span class="risk risk-{}">{}</span></td><td>{}</td><td>{}</td>'
-        "<td>{}</td><td>{}</td></tr>",
-        (_row(child, today, overdue_word) for child in children),
+    """One <tr> per case of the page."""
+    row_format, overdue_word = _row_format(), gettext("overdue")
+    return mark_safe(  # noqa: S308 (each row built by format_html)
+        "\n".join(_row(row_format, child, today, overdue_word) for child in children)
     )

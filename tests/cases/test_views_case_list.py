@@ -571,3 +571,8 @@ def test_each_row_shows_its_case_escaped_with_its_follow_up_and_stage(client, wo
     assert '<span class="muted">—</span>' in rows[late.code]  # assigned to no one
     assert 'class="overdue"' not in rows[closed.code]  # a closed case is never overdue
     assert '<span class="muted">(Închis)</span>' in rows[closed.code]
+    # On a phone the rows are stacked without the table's head: each value says what it is.
+    assert re.search(
+        r'<td data-label="[^"]+">\d\d\.\d\d\.\d{4} <span class="overdue-flag">', rows[late.code]
+    )
+    assert len(re.findall(r"<td[^>]* data-label=", rows[late.code])) == 9
