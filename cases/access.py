@@ -26,9 +26,10 @@ def get_case_for_user(
             raise ValueError("a case is locked without its relations")
         child = get_object_or_404(qs.select_for_update(), code=code)
     elif select_related:
-        # The scope first, then the row with its relations by primary key: planning the
-        # scope's subqueries together with the joins cost PostgreSQL ~18 ms of CPU on every
-        # case page at a million cases, more than reading the page (docs/benchmarks.md).
+        # The scope first, then the row with its relations by primary key: PostgreSQL plans
+        # the scope's subqueries together with the joins at a cost (18 ms of CPU a case page
+        # at a million cases with the scope of before; with today's, one statement still
+        # cost 3 ms more than these two, docs/benchmarks.md).
         found = list(qs.filter(code=code).values_list("pk", flat=True)[:1])
         if not found:
             raise Http404
