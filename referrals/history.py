@@ -9,6 +9,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from cases.case_records import has
 from cases.history import Change, Entry
 from cases.models import Child
 from lookups import registry
@@ -35,6 +36,8 @@ def _referral_value(code: str, value: Any) -> str:
 
 def referral_history(child: Child) -> list[Entry]:
     """The saved versions of the child's referrals, as entries of the case history."""
+    if not has(child, "referral_history"):
+        return []
     records = list(
         Referral.history.filter(child_id=child.pk)
         .select_related("history_user")

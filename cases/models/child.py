@@ -326,6 +326,11 @@ class Child(TracksHistory, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"code": self.code})
 
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        # Which records the case has (cases.case_records) is read again after a refresh.
+        self.__dict__.pop("_records_present", None)
+        super().refresh_from_db(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()

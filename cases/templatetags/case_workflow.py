@@ -10,6 +10,7 @@ from django import template
 from django.utils import timezone
 
 from cases import permissions
+from cases.case_records import has
 from cases.models import ClosureStatus, TransferStatus
 from cases.services.sharing import shared_with
 from cases.stages import stage_steps
@@ -23,9 +24,12 @@ def workflow_panel(context, child=None):
     user = context["request"].user
     today = timezone.localdate()
     # Only one closure request and one transfer can wait at a time, and nothing can be
-    # asked after them: the latest of each tells the state (one query each).
+    # asked after them: the latest of each tells the state (one query each). Each record
+    # is read only when the case has some (cases.case_records: most have few kinds).
     latest_closure = (
         child.closure_requests.select_related("requested_by", "decided_by").order_by("-id").first()
+        if has(child, "closure_requests")
+        else None
     )
     pending_closure = (
         latest_closure
@@ -39,15 +43,21 @@ def workflow_panel(context, child=None):
         and latest_closure.status == ClosureStatus.APPROVED
         else None
     )
-    transfers = list(
-        child.transfers.select_related(
-            "from_county", "to_county", "requested_by", "decided_by"
-        ).order_by("-id")[:6]
+    transfers = (
+        list(
+            child.transfers.select_related(
+                "from_county", "to_county", "requested_by", "decided_by"
+            ).order_by("-id")[:6]
+        )
+        if has(child, "transfers")
+        else []
     )
     pending_transfer = (
         transfers[0] if transfers and transfers[0].status == TransferStatus.PENDING else None
     )
-    follow_ups = list(child.follow_ups.select_related("recorded_by")[:5])
+    follow_ups = (
+        list(child.follow_ups.select_related("recorded_by")[:5]) if has(child, "follow_ups") else []
+    )
     may = {
         "follow_up": permissions.can_record_follow_up(user, child),
         "assess": permissions.can_assess(user, child),
@@ -72,7 +82,11 @@ def workflow_panel(context, child=None):
         "share": permissions.can_share(user, child),
         "manage_shares": permissions.can_manage_shares(user, child),
     }
-    assessment = child.assessments.select_related("assessed_by").first()
+    assessment = (
+        child.assessments.select_related("assessed_by").first()
+        if has(child, "assessments")
+        else None
+    )
     return {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
@@ -88,7 +102,9 @@ def workflow_panel(context, child=None):
         "assessment": assessment,
         "pending_closure": pending_closure,
         "last_closure": last_closure,
-        "reopenings": list(child.reopenings.select_related("reopened_by")[:3]),
+        "reopenings": list(child.reopenings.select_related("reopened_by")[:3])
+        if has(child, "reopenings")
+        else [],
         "pending_transfer": pending_transfer,
         "transfers": [t for t in transfers if t is not pending_transfer][:5],
         "shared_with": list(shared_with(child)) if may["manage_shares"] else [],

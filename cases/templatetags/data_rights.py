@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 
 from cases import permissions
+from cases.case_records import has
 from cases.services.anonymisation import refusal
 from cases.subject_access import LANGUAGES
 
@@ -16,7 +17,11 @@ register = template.Library()
 def data_rights_panel(context, child=None):
     child = child or context["child"]
     user = context["request"].user
-    pending = child.anonymisation_requests.pending().select_related("requested_by").first()
+    pending = (
+        child.anonymisation_requests.pending().select_related("requested_by").first()
+        if has(child, "anonymisation_requests")
+        else None
+    )
     may_request = permissions.can_request_anonymisation(user, child)
     may_export = permissions.can_export_subject_access(user, child)
     return {
