@@ -371,7 +371,8 @@ if CACHE_URL and CACHE_URL.split("://", 1)[0] not in ("redis", "rediss"):
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping one Redis client per process (primero_ro/redis_cache.py).
+            "BACKEND": "primero_ro.redis_cache.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "primero",
             # A Redis that does not answer costs a page one second, not a hang.

@@ -20,7 +20,7 @@ def test_without_redis_the_cache_is_local_memory():
 def test_the_broker_redis_is_the_shared_cache():
     result = run_python(SHOW, **DEV, CACHE_URL="", CELERY_BROKER_URL="redis://redis:6379/0")
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "primero_ro.redis_cache.RedisCache",
         "redis://redis:6379/0",
     ]
 
