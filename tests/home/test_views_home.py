@@ -123,6 +123,26 @@ def test_field_worker_sees_a_case_newly_assigned_by_the_coordinator(client, work
     assert response.context["counts"]["open"] == 1
 
 
+def test_the_home_page_looks_at_the_workers_unseen_notices_once(client, worker_tm, coord_tm):
+    """Each block of notices (new cases, returned closures) used to ask on its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.services.assignment import assign_case
+
+    client.force_login(worker_tm)
+    for assigned in (False, True):
+        if assigned:
+            assign_case(make_child(coord_tm, seed=5), coord_tm, worker_tm)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/")
+        looks = [q for q in ctx.captured_queries if 'FROM "cases_notification"' in q["sql"]]
+        # With nothing unseen, one look; with a new case, that look and the block's rows.
+        assert len(looks) == (2 if assigned else 1), [q["sql"] for q in looks]
+        assert len(block(response, "new-cases").rows) == (1 if assigned else 0)
+        assert list(block(response, "returned-closures").rows) == []
+
+
 def test_field_worker_with_nothing_due_is_told_so(client, worker_tm):
     client.force_login(worker_tm)
     response = client.get("/")
