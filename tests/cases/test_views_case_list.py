@@ -127,6 +127,32 @@ def test_assigned_worker_filter_offers_only_users_of_the_county(
     assert "assigned_to" in response.context["filter"].form.errors
 
 
+def _select(html: str, name: str) -> str:
+    return re.search(rf'<select name="{name}" id="id_{name}">(.*?)</select>', html, re.S).group(1)
+
+
+def test_filter_selects_mark_the_choice_escape_names_and_follow_renames(
+    client, coord_tm, worker_tm, worker2_tm
+):
+    worker2_tm.first_name, worker2_tm.last_name = "<b>Ana</b>", "O'Neil & Co"
+    worker2_tm.save()
+    client.force_login(coord_tm)
+    for _visit in range(2):  # the second visit is served from the kept option lists
+        html = client.get(URL, {"assigned_to": worker2_tm.pk, "risk_level": "high"}).content
+        workers = _select(html.decode(), "assigned_to")
+        assert f'<option value="{worker2_tm.pk}" selected>' in workers
+        assert workers.count(" selected") == 1
+        assert "&lt;b&gt;Ana&lt;/b&gt; O&#x27;Neil &amp; Co" in workers and "<b>" not in workers
+        risks = _select(html.decode(), "risk_level")
+        assert '<option value="high" selected>' in risks and risks.count(" selected") == 1
+    plain = _select(client.get(URL).content.decode(), "assigned_to")
+    assert '<option value="" selected>' in plain and plain.count(" selected") == 1
+    worker2_tm.first_name = "Ana Maria"
+    worker2_tm.save()
+    renamed = _select(client.get(URL).content.decode(), "assigned_to")
+    assert "Ana Maria O&#x27;Neil &amp; Co" in renamed and "&lt;b&gt;" not in renamed
+
+
 def test_name_search_across_scripts_and_spellings(client, coord_tm, worker_tm):
     target = make_child(
         worker_tm, seed=1, first_name="Oleksandr", last_name="Shevchenko", name_native=""
