@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.html import escape
 
 from accounts.services import set_active, update_user
 from cases import todo
@@ -60,6 +62,38 @@ def test_worker_sees_every_follow_up_soonest_first_paginated(client, worker_tm, 
     assert [c.code for c in second.context["rows"]] == [c.code for c in mine[25:]]
     # The link of each row is where the follow-up is recorded.
     assert reverse("cases:follow_up", kwargs={"code": mine[0].code}) in first.content.decode()
+
+
+def test_each_follow_up_row_shows_its_case_escaped_and_marks_the_overdue_ones(
+    client, worker_tm, settings
+):
+    evil = '<script>alert("x")</script>'
+    late = set_due(open_case(worker_tm, seed=1, risk="high"), days=-1)
+    Child.objects.filter(pk=late.pk).update(first_name=evil, last_name="O'Neil")
+    today = set_due(open_case(worker_tm, seed=2), days=0)
+    client.force_login(worker_tm)
+    body = client.get(page_url("follow-ups")).content.decode()
+    rows = re.findall(r"<tr[^>]*><td data-label=.*?</tr>", body, re.S)
+    assert len(rows) == 2
+    late_row, today_row = rows
+    assert late_row.startswith('<tr class="overdue">') and 'badge alert">overdue<' in late_row
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; O&#x27;Neil" in late_row
+    assert "<script>" not in body
+    assert f'<a href="{late.get_absolute_url()}">{late.code}</a>' in late_row
+    assert reverse("cases:follow_up", kwargs={"code": late.code}) in late_row
+    assert 'class="risk risk-high">High<' in late_row
+    assert today_row.startswith("<tr><td") and "overdue" not in today_row
+    assert formats.date_format(today.next_follow_up_due, "SHORT_DATE_FORMAT") in today_row
+    # On a phone each value says what it is, in the worker's language.
+    settings.LANGUAGE_CODE = "uk"
+    worker_tm.language = "uk"
+    worker_tm.save(update_fields=["language"])
+    body = client.get(page_url("follow-ups")).content.decode()
+    for heading in ("Case", "Name", "Risk", "Due"):
+        assert f'data-label="{translation.gettext_noop(heading)}"' not in body
+    with translation.override("uk"):
+        labels = [translation.gettext(h) for h in ("Case", "Name", "Risk", "Due")]
+    assert all(f'data-label="{escape(label)}"' in body for label in labels)
 
 
 def test_a_list_page_and_its_length_are_read_in_one_query(client, worker_tm):
