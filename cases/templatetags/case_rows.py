@@ -1,7 +1,7 @@
-"""The case list's rows and the follow-up schedule's, written in Python: the list and every name search's results show
-25-100 of them, and through the template engine each row's dozen values, filters and
-conditions cost more than the row itself: the list page's CPU fell by 1.5-1.9 ms of ~25
-(docs/benchmarks.md). Every value is escaped by format_html."""
+"""The case list's rows and the follow-up schedule's, written in Python: the list and
+every name search's results show 25-100 of them, and through the template engine each
+row's dozen values, filters and conditions cost more than the row itself: the list page's
+CPU fell by 1.5-1.9 ms of ~25 (docs/benchmarks.md). Every value is escaped by format_html."""
 
 from __future__ import annotations
 
