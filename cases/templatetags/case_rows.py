@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
+from cases.models import CaseStatus, WorkflowStage
 from lookups import registry
 
 register = template.Library()
@@ -46,17 +47,49 @@ def _row_format() -> str:
     return "<tr{}>" + "".join(cells) + "</tr>"
 
 
-def _row(row_format: str, child, today, overdue_word: str) -> SafeString:
+class _Shared:
+    """What every row of one rendering shares, looked up once rather than once a row
+    (a choice's label through get_FOO_display, a URL through the resolver, the date
+    format of the language cost more than the rest of a row)."""
+
+    def __init__(self):
+        self.stages = {value: str(label) for value, label in WorkflowStage.choices}
+        self.statuses = {value: str(label) for value, label in CaseStatus.choices}
+        self.short_date = get_format("SHORT_DATE_FORMAT")
+        self.case_url = _url_of("cases:detail")
+        self.follow_up_url = _url_of("cases:follow_up")
+
+    def date(self, value) -> str:
+        return dateformat.format(value, self.short_date)
+
+
+_CODE = "C-0000000"
+
+
+def _url_of(name: str):
+    """The URL of a case's page by its code: reversed once, the code put in its place (case
+    codes are letters, digits and a hyphen, nothing a URL escapes)."""
+    head, found, tail = reverse(name, kwargs={"code": _CODE}).partition(_CODE)
+    if not found:  # pragma: no cover - a URL that does not end in the code
+        return lambda code: reverse(name, kwargs={"code": code})
+    return lambda code: f"{head}{code}{tail}"
+
+
+def _row(row_format: str, child, today, overdue_word: str, shared: _Shared) -> SafeString:
     due = child.next_follow_up_due if child.status == "open" else None
     overdue = due is not None and due < today
-    stage = child.get_workflow_stage_display()
+    stage = shared.stages.get(child.workflow_stage, child.workflow_stage)
     if child.status == "closed" and child.workflow_stage != "closed":
-        stage = format_html('{} <span class="muted">({})</span>', stage, child.get_status_display())
+        stage = format_html(
+            '{} <span class="muted">({})</span>',
+            stage,
+            shared.statuses.get(child.status, child.status),
+        )
     worker = child.assigned_to
     follow_up = (
         format_html(
             "{}{}",
-            date_format(due, "SHORT_DATE_FORMAT"),
+            shared.date(due),
             format_html(' <span class="overdue-flag">{}</span>', overdue_word) if overdue else "",
         )
         if due
@@ -65,7 +98,7 @@ def _row(row_format: str, child, today, overdue_word: str) -> SafeString:
     return format_html(
         row_format,
         OVERDUE_ROW if overdue else "",
-        format_html('<a href="{}">{}</a>', child.get_absolute_url(), child.code),
+        format_html('<a href="{}">{}</a>', shared.case_url(child.code), child.code),
         format_html("{} {}", child.last_name, child.first_name),
         child.age_group,
         child.current_county.name if child.current_county_id else "",
@@ -77,16 +110,16 @@ def _row(row_format: str, child, today, overdue_word: str) -> SafeString:
         stage,
         (worker.get_full_name() or worker.username) if worker else MUTED_DASH,
         follow_up,
-        date_format(child.registration_date, "SHORT_DATE_FORMAT"),
+        shared.date(child.registration_date),
     )
 
 
 @register.simple_tag
 def case_rows(children, today):
     """One <tr> per case of the page."""
-    row_format, overdue_word = _row_format(), gettext("overdue")
+    row_format, overdue_word, shared = _row_format(), gettext("overdue"), _Shared()
     return mark_safe(  # noqa: S308 (each row built by format_html)
-        "\n".join(_row(row_format, child, today, overdue_word) for child in children)
+        "\n".join(_row(row_format, child, today, overdue_word, shared) for child in children)
     )
 
 
@@ -121,6 +154,7 @@ def follow_up_rows(children):
     row_format = _follow_up_row_format()
     overdue_badge = format_html(' <span class="badge alert">{}</span>', gettext("overdue"))
     record = gettext("Record a follow-up")
+    shared = _Shared()
     rows = []
     for child in children:
         due = child.next_follow_up_due
@@ -129,14 +163,14 @@ def follow_up_rows(children):
             format_html(
                 row_format,
                 OVERDUE_ROW if overdue else "",
-                child.get_absolute_url(),
+                shared.case_url(child.code),
                 child.code,
                 child.full_name,
                 child.risk_level,
                 registry.label("risk_level", child.risk_level),
-                date_format(due, "SHORT_DATE_FORMAT") if due else "",
+                shared.date(due) if due else "",
                 overdue_badge if overdue else "",
-                reverse("cases:follow_up", kwargs={"code": child.code}),
+                shared.follow_up_url(child.code),
                 record,
             )
         )
