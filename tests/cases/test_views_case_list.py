@@ -149,8 +149,12 @@ def test_filter_selects_mark_the_choice_escape_names_and_follow_renames(
     assert '<option value="" selected>' in plain and plain.count(" selected") == 1
     worker2_tm.first_name = "Ana Maria"
     worker2_tm.save()
+    worker_tm.first_name = worker_tm.last_name = ""
+    worker_tm.save()
     renamed = _select(client.get(URL).content.decode(), "assigned_to")
     assert "Ana Maria O&#x27;Neil &amp; Co" in renamed and "&lt;b&gt;" not in renamed
+    # Without a name, a user is offered by their username.
+    assert f'<option value="{worker_tm.pk}">{worker_tm.username}</option>' in renamed
 
 
 def test_name_search_across_scripts_and_spellings(client, coord_tm, worker_tm):
