@@ -35,6 +35,11 @@ def track(name: str, model: type[models.Model], fk: str = "child") -> None:
     _statement.cache_clear()
 
 
+def tracked() -> tuple[str, ...]:
+    """The kinds of records has() answers for."""
+    return tuple(_TRACKED)
+
+
 @cache
 def _statement() -> tuple[str, tuple[str, ...]]:
     # Names from the models' metadata, quoted; the case's id is a parameter.
