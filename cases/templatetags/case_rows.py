@@ -36,12 +36,17 @@ COLUMNS = (
 )
 
 
+def _heading(column) -> str:
+    """A heading of the active language for a format_html row: escaped, and its braces
+    doubled (they are not placeholders)."""
+    return escape(column).replace("{", "{{").replace("}", "}}")
+
+
 def _row_format() -> str:
-    """A row for format_html, the headings of the active language written in: escaped,
-    and their braces doubled (they are not placeholders)."""
+    """A row for format_html, the headings of the active language written in."""
     cells = []
     for i, column in enumerate(COLUMNS):
-        label = escape(column).replace("{", "{{").replace("}", "}}")
+        label = _heading(column)
         nowrap = NOWRAP if i == 0 else ""
         cells.append(f'<td{nowrap} data-label="{label}">{{}}</td>')
     return "<tr{}>" + "".join(cells) + "</tr>"
@@ -135,9 +140,7 @@ FOLLOW_UP_COLUMNS = (
 
 
 def _follow_up_row_format() -> str:
-    case, name, risk, due = (
-        escape(c).replace("{", "{{").replace("}", "}}") for c in FOLLOW_UP_COLUMNS
-    )
+    case, name, risk, due = (_heading(c) for c in FOLLOW_UP_COLUMNS)
     return (
         '<tr{}><td data-label="' + case + '"><a href="{}">{}</a></td>'
         '<td data-label="' + name + '">{}</td>'
