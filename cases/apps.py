@@ -38,6 +38,17 @@ class CasesConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="todo_lists_follow_workers",
         )
+        # The case list keeps its filters rendered with the assigned workers offered.
+        from django.db.models.signals import post_delete, post_save
+
+        from cases import filters
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                filters.users_changed,
+                sender=settings.AUTH_USER_MODEL,
+                dispatch_uid=f"case_filters_follow_users_{signal is post_save}",
+            )
 
         # The planner's price of pg_trgm's operators, after every migrate.
         from django.db.models.signals import post_migrate

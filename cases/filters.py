@@ -8,11 +8,12 @@ may see, never everybody.
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from types import SimpleNamespace
 
 import django_filters
 from django import forms
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from accounts.models import Role, User
 from cases.models import CaseStatus, Child, NameKey, WorkflowStage
 from cases.models.in_array import InArrayOf
 from cases.names import name_key
-from lookups import registry
+from lookups import registry, shared_tokens
 
 CODE_RE = re.compile(r"^\s*C-[0-9A-Z]{7}\s*$", re.IGNORECASE)
 PAGE_SIZES = (10, 25, 50, 100)
@@ -102,6 +103,38 @@ def assignable_users(viewer: User):
     )
 
 
+# The filters are kept rendered with the assigned-worker choices
+# (cases.views.case_list.filters_key): a save or deletion of any user renews this token.
+USERS_VERSION_KEY = "case-filters:users"
+
+
+def users_version() -> str | None:
+    return shared_tokens.current(USERS_VERSION_KEY)
+
+
+def users_changed(update_fields=None, **_kwargs) -> None:
+    """Connected to User's post_save and post_delete (cases/apps.py): renewed at once, so
+    that this process shows the change, and after the commit, so that no page rendered
+    meanwhile by another process from the rows before it is kept. A login's save of
+    last_login changes no choice: the filters of an office signing in stay kept."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    shared_tokens.renew(USERS_VERSION_KEY)
+    transaction.on_commit(lambda: shared_tokens.renew(USERS_VERSION_KEY))
+
+
+def _lookup_choices(list_name: str):
+    """The choices of a lookup list, read in the active language when the form uses them.
+    A function, not a bound method or a partial: the form deep-copies its fields' choices,
+    and a function is copied as it is."""
+
+    def choices() -> list[tuple[str, str]]:
+        found = registry.choices(list_name, None)
+        return sorted(found, key=lambda c: c[1]) if list_name == "county" else found
+
+    return choices
+
+
 def _full_name(first_name: str, last_name: str) -> str:
     """A user's full name as User.get_full_name writes it, from the two names alone."""
     return User.get_full_name(SimpleNamespace(first_name=first_name, last_name=last_name))
@@ -164,16 +197,16 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, user: User, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.user = user
+        # Choices as callables, read when the form checks or shows them: the case list
+        # keeps most selects rendered (cases.views.case_list.filters_key) and a plain
+        # list checks none.
         for name, list_name in (
             ("current_county", "county"),
             ("risk_level", "risk_level"),
             ("uasc_status", "uasc_status"),
             ("protection_concern", "protection_concern"),
         ):
-            choices = registry.choices(list_name, None)
-            if list_name == "county":
-                choices = sorted(choices, key=lambda c: c[1])
-            self.filters[name].extra["choices"] = choices
+            self.filters[name].extra["choices"] = _lookup_choices(list_name)
         for name in (
             "current_county",
             "status",
@@ -184,14 +217,17 @@ class CaseFilter(django_filters.FilterSet):
             "assigned_to",
         ):
             self.filters[name].extra["empty_label"] = _("All")
-        # As values, not users: 148 user objects for a Suceava worker cost 4 ms a list.
-        users = list(
-            assignable_users(user).values_list("pk", "username", "first_name", "last_name")
-        )
-        self._usernames = {str(pk): username for pk, username, _first, _last in users}
-        self.filters["assigned_to"].extra["choices"] = [
-            (str(pk), _full_name(first, last) or username) for pk, username, first, last in users
+        self.filters["assigned_to"].extra["choices"] = lambda: [
+            (str(pk), _full_name(first, last) or username)
+            for pk, username, first, last in self._users
         ]
+
+    @cached_property
+    def _users(self) -> list[tuple[int, str, str, str]]:
+        # As values, not users: 148 user objects for a Suceava worker cost 4 ms a list.
+        return list(
+            assignable_users(self.user).values_list("pk", "username", "first_name", "last_name")
+        )
 
     def filter_q(self, qs, name, value):
         value = (value or "").strip()
@@ -218,7 +254,8 @@ class CaseFilter(django_filters.FilterSet):
                 continue
             used[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if data.get("assigned_to"):
-            used["assigned_to"] = self._usernames.get(data["assigned_to"], "")
+            usernames = {str(pk): username for pk, username, _first, _last in self._users}
+            used["assigned_to"] = usernames.get(data["assigned_to"], "")
         return used
 
 

@@ -12,16 +12,13 @@ cache (local memory: one process, the quick start) the token is per process.
 
 from __future__ import annotations
 
-import logging
 import time
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
-log = logging.getLogger(__name__)
+from . import shared_tokens
 
 LANGS = ("en", "ro", "uk")
 VERSION_KEY = "lookups:version"
@@ -69,15 +66,7 @@ def _load() -> Table:
 
 def shared_version() -> str | None:
     """The token every process compares with; None when the cache cannot be reached."""
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
-        return version
-    except Exception:  # Redis down: serve from the database rather than fail the page
-        log.warning("lookups: the shared cache is unreachable, reading lookups again")
-        return None
+    return shared_tokens.current(VERSION_KEY)
 
 
 def _table() -> Table:
@@ -107,10 +96,7 @@ def check_at_next_use(**_kwargs) -> None:
 
 
 def _publish_change() -> None:
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # the other processes catch up at their next successful check
-        log.warning("lookups: the shared cache is unreachable, other processes may lag")
+    shared_tokens.renew(VERSION_KEY)
 
 
 def clear_cache() -> None:

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -21,9 +22,11 @@ from cases.filters import (
     SORTS,
     CaseFilter,
     sort_cases,
+    users_version,
 )
 from cases.models import Child
 from cases.pagination import COUNT_CAP, CappedPaginator
+from lookups import registry
 
 # Query-string keys that are not filters: changing them is not a new search.
 _NOT_FILTERS = {"page", "per_page", "sort"}
@@ -80,6 +83,21 @@ def _redirect_without_name(request, data: QueryDict):
         query["s"] = _stash_search(request, text)
     url = reverse("cases:list")
     return redirect(f"{url}?{query.urlencode()}" if query else url)
+
+
+def filters_key(user, data: QueryDict, more_filters_used: bool) -> str | None:
+    """What the filters but the name look like when none is chosen: the language, where
+    the role puts the county, the assigned workers offered (the county's, or the
+    nation's), the lookups and the users. The page keeps them rendered under this key:
+    building and rendering the filter form cost a third of the list. None: render them
+    (a filter chosen, or a version unknown while the shared cache is unreachable)."""
+    if more_filters_used or any(data.get(name) for name in CaseFilter.base_filters if name != "q"):
+        return None
+    lookups, users = registry.version(), users_version()
+    if lookups is None or users is None:
+        return None
+    workers = "*" if user.is_country_coordinator else str(user.county_id)
+    return ":".join((get_language(), str(user.is_field_worker), workers, lookups, users))
 
 
 def _filter_data(request) -> tuple[QueryDict, bool]:
@@ -178,6 +196,11 @@ def case_list(request):
                 details["name_search"] = True
         record(user, Action.SEARCH, county_code=user.county_id, request=request, **details)
 
+    more_filters_used = (
+        any(request.GET.get(k) for k in _MORE_FILTERS)
+        or sort in SORTS
+        or paginator.per_page != DEFAULT_PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -197,10 +220,7 @@ def case_list(request):
         "truncated": truncated,
         "search_limit": SEARCH_LIMIT,
         "search_expired": not search_found,
-        "more_filters_used": (
-            any(request.GET.get(k) for k in _MORE_FILTERS)
-            or sort in SORTS
-            or paginator.per_page != DEFAULT_PAGE_SIZE
-        ),
+        "more_filters_used": more_filters_used,
+        "filters_key": filters_key(user, data, more_filters_used),
     }
     return render(request, "cases/case_list.html", context)

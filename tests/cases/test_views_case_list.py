@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -155,6 +156,102 @@ def test_filter_selects_mark_the_choice_escape_names_and_follow_renames(
     assert "Ana Maria O&#x27;Neil &amp; Co" in renamed and "&lt;b&gt;" not in renamed
     # Without a name, a user is offered by their username.
     assert f'<option value="{worker_tm.pk}">{worker_tm.username}</option>' in renamed
+
+
+def _filter_form(response) -> str:
+    html = response.content.decode()
+    start = html.index('<form method="post"')
+    form = html[start : html.index("</form>", start)]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", form)
+
+
+def test_the_filters_kept_rendered_follow_the_role_language_lookups_and_choice(
+    client, coord_tm, worker_tm, django_capture_on_commit_callbacks
+):
+    from lookups.models import Choice
+
+    client.force_login(coord_tm)
+    first = _filter_form(client.get(URL))
+    assert _filter_form(client.get(URL)) == first  # the second visit from the kept filters
+    # A coordinator's county filter comes first, a field worker's under "More filters".
+    assert first.index('name="current_county"') < first.index("more-filters")
+    client.force_login(worker_tm)
+    worker_form = _filter_form(client.get(URL))
+    assert worker_form.index('name="current_county"') > worker_form.index("more-filters")
+    # Another language, then a lookup renamed: shown on the next visit.
+    client.cookies["django_language"] = "uk"
+    assert "Високий" in _select(
+        _filter_form(client.get(URL, HTTP_ACCEPT_LANGUAGE="uk")), "risk_level"
+    )
+    Choice.objects.filter(list_name="risk_level", code="high").update(label_uk="Дуже високий")
+    with django_capture_on_commit_callbacks(execute=True):
+        Choice.objects.get(list_name="risk_level", code="high").save()  # as the admin does
+    risks = _select(_filter_form(client.get(URL, HTTP_ACCEPT_LANGUAGE="uk")), "risk_level")
+    assert "Дуже високий" in risks
+    # A chosen filter is marked (rendered, not kept); the plain list is plain again.
+    chosen = _select(_filter_form(client.get(URL, {"risk_level": "high"})), "risk_level")
+    assert '<option value="high" selected>' in chosen
+    plain = _select(_filter_form(client.get(URL)), "risk_level")
+    assert " selected" not in plain.replace('<option value="" selected>', "")
+
+
+def test_the_kept_filters_offer_each_county_its_own_workers_and_the_nation_all(
+    client, coord_tm, worker_tm, coord_sv, worker_sv, country
+):
+    offered = {}
+    for viewer in (coord_tm, coord_sv, country, coord_tm):
+        client.force_login(viewer)
+        offered[viewer.username] = _select(_filter_form(client.get(URL)), "assigned_to")
+    assert f'value="{worker_tm.pk}"' in offered[coord_tm.username]
+    assert f'value="{worker_sv.pk}"' not in offered[coord_tm.username]
+    assert f'value="{worker_sv.pk}"' in offered[coord_sv.username]
+    assert f'value="{worker_tm.pk}"' not in offered[coord_sv.username]
+    assert {f'value="{worker_tm.pk}"', f'value="{worker_sv.pk}"'} <= set(
+        re.findall(r'value="\d+"', offered[country.username])
+    )
+
+
+def test_a_login_keeps_the_filters_and_a_change_of_a_user_renders_them_again(client, worker_tm):
+    from cases.filters import users_version
+    from tests.personas import PASSWORD
+
+    before = users_version()
+    response = client.post(reverse("login"), {"username": worker_tm.username, "password": PASSWORD})
+    assert response.status_code == 302 and client.get(URL).status_code == 200  # signed in
+    assert users_version() == before
+    worker_tm.last_name = "Renamed"
+    worker_tm.save()
+    assert users_version() != before
+
+
+def test_without_the_shared_cache_the_filters_are_rendered_for_each_visit(
+    client, coord_tm, worker_tm, settings
+):
+    client.force_login(coord_tm)
+    unreachable = {
+        "BACKEND": "primero_ro.redis_cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",  # nothing answers there
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    with override_settings(CACHES={**settings.CACHES, "default": unreachable}):
+        assert client.get(URL).status_code == 200
+        worker_tm.last_name = "Unkept"
+        worker_tm.save()  # its new token cannot be written either
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert "Unkept" in _select(_filter_form(response), "assigned_to")
+
+
+def test_a_name_search_shows_the_typed_name_beside_the_kept_filters(client, coord_tm, worker_tm):
+    client.force_login(coord_tm)
+    plain = _filter_form(client.get(URL))
+    assert "Clear filters" not in plain
+    found = _filter_form(client.post(URL, {"q": '<b>"Olena"</b>', "per_page": "25"}, follow=True))
+    assert 'value="&lt;b&gt;&quot;Olena&quot;&lt;/b&gt;"' in found and "<b>" not in found
+    assert "Clear filters" in found
+    # Everything else is the plain list's.
+    assert _select(found, "risk_level") == _select(plain, "risk_level")
+    assert _select(found, "assigned_to") == _select(plain, "assigned_to")
 
 
 def test_name_search_across_scripts_and_spellings(client, coord_tm, worker_tm):
