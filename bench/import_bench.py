@@ -247,8 +247,10 @@ def run(children: int = 35_000, repeat: int = 1, keep: bool = False) -> dict:
             first_cpu.append(cpu + (db or 0))
             if first_peak is None:
                 first_peak = peak_mb()
+            # Two decimals: bench/run.py judges the target from this line, as this script
+            # does below from the exact figure (25.0 printed once hid a 25.04, not met).
             print(
-                f"first import: {wall:.1f} s ({cpu:.1f} s CPU of this process{_db(db)}), "
+                f"first import: {wall:.2f} s ({cpu:.1f} s CPU of this process{_db(db)}), "
                 f"peak memory {peak_mb():.0f} MB, load average {os.getloadavg()[0]:.1f}"
             )
             wall, cpu, db = _timed_import(files)
