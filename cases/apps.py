@@ -43,12 +43,16 @@ class CasesConfig(AppConfig):
 
         from cases import filters
 
-        for signal in (post_save, post_delete):
-            signal.connect(
-                filters.users_changed,
-                sender=settings.AUTH_USER_MODEL,
-                dispatch_uid=f"case_filters_follow_users_{signal is post_save}",
-            )
+        post_save.connect(
+            filters.users_changed,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="case_filters_follow_saved_users",
+        )
+        post_delete.connect(
+            filters.users_changed,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="case_filters_follow_deleted_users",
+        )
 
         # The planner's price of pg_trgm's operators, after every migrate.
         from django.db.models.signals import post_migrate
