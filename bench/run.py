@@ -114,6 +114,21 @@ def machine(args) -> None:
     out(f"database {args.database}, {args.cases} cases; load average before: {load_average()}")
 
 
+def first_traceback(log: str, limit: int = 60) -> str:
+    """The first traceback of a log, indented (the log itself goes with the run's
+    temporary directory): without it an error seen once under load cannot be traced."""
+    lines = log.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Traceback")), None)
+    if start is None:
+        return "  (no traceback in the log)"
+    end = start + 1
+    # Up to the next record of the log (gunicorn's "[date]", the app's "date time").
+    while end < len(lines) and not re.match(r"\[?\d{4}-\d\d-\d\d", lines[end]):
+        end += 1
+    shown = lines[start : min(end, start + limit)]
+    return "\n".join(f"    {line}" for line in shown)
+
+
 def cpu_speed() -> float:
     """One core's speed, to compare runs made on different machines: the development
     machines are virtual and differ (on 2026-12-01 the same code needed about twice the CPU
@@ -641,6 +656,7 @@ def load(args, summary: list) -> None:
         ]
         if errors:
             out(f"  gunicorn logged {len(errors)} errors; the first: {errors[0][:200]}")
+            out(first_traceback((tmp / "gunicorn.log").read_text()))
         (tmp / "sent.json").write_text(json.dumps(sent))
         code, lines = run_part(
             [sys.executable, "bench/load_setup.py", "check", "--sent", str(tmp / "sent.json")],

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import county_scope
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 
 def _job_code() -> str:
@@ -35,7 +35,7 @@ class ImportJobQuerySet(models.QuerySet):
         return county_scope(user).filter(self)
 
 
-class ImportJob(models.Model):
+class ImportJob(FreshCodeOnClash, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_job_code)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,7 +110,7 @@ def _export_code() -> str:
     return new_code("X-")
 
 
-class ExportFile(models.Model):
+class ExportFile(FreshCodeOnClash, models.Model):
     """A record-level export waiting to be downloaded: an AES-encrypted zip under
     MEDIA_ROOT/exports/, deleted EXPORT_LIFETIME_HOURS after it was made. Its password
     was shown once to whoever made it and is kept nowhere (imports/secure_export.py)."""

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 from cases.models.tracked import TracksHistory
 
 
@@ -24,7 +24,7 @@ class ReferralStatus(models.TextChoices):
     COMPLETED = "completed", _("Service provided")
 
 
-class ServiceProvider(TracksHistory, models.Model):
+class ServiceProvider(FreshCodeOnClash, TracksHistory, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_provider_code)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind of provider"), max_length=20)  # provider_kind code
@@ -52,7 +52,7 @@ class ServiceProvider(TracksHistory, models.Model):
         return self.name
 
 
-class Referral(TracksHistory, models.Model):
+class Referral(FreshCodeOnClash, TracksHistory, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_referral_code)
     child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="referrals")
     service_type = models.CharField(_("service"), max_length=30)

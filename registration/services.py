@@ -183,10 +183,14 @@ def register_child(
         with transaction.atomic():
             child.save()
     except IntegrityError:
-        if submission_token is not None:
-            # The same form arrived twice at once: the other request saved it.
-            return Child.objects.get(submission_token=submission_token)
-        raise
+        # The same form arrived twice at once: the other request saved it. Any other
+        # refusal is raised (a taken code is drawn again by the model: cases.codes).
+        if submission_token is None:
+            raise
+        saved = Child.objects.filter(submission_token=submission_token).first()
+        if saved is None:
+            raise
+        return saved
     if reg.concerns:
         child.protection_concerns.set(reg.concerns)
     for service in reg.services:

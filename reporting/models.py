@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 from .periods import parse_period
 
@@ -34,7 +34,7 @@ def _report_path(instance, filename: str) -> str:
     return f"reports/{instance.code}/{filename}"
 
 
-class ReportSnapshot(models.Model):
+class ReportSnapshot(FreshCodeOnClash, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_report_code)
     period = models.CharField(_("quarter"), max_length=6)  # "2023Q4"
     # Null scope = national.

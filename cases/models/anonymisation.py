@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 
 def _request_code() -> str:
@@ -33,7 +33,7 @@ class AnonymisationRequestQuerySet(models.QuerySet):
         return self.filter(status=AnonymisationStatus.PENDING)
 
 
-class AnonymisationRequest(models.Model):
+class AnonymisationRequest(FreshCodeOnClash, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_request_code)
     child = models.ForeignKey(
         "cases.Child", on_delete=models.CASCADE, related_name="anonymisation_requests"

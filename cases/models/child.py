@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 from .in_array import InArrayOf
 from .tracked import TracksHistory
@@ -96,7 +96,7 @@ class ChildQuerySet(models.QuerySet):
         return self.filter(status=CaseStatus.OPEN)
 
 
-class Child(TracksHistory, models.Model):
+class Child(FreshCodeOnClash, TracksHistory, models.Model):
     code = models.CharField(_("case code"), max_length=12, unique=True, default=_case_code)
     record_ref = models.CharField(
         _("source record reference"), max_length=100, null=True, blank=True, unique=True

@@ -14,7 +14,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 
 def _grant_code() -> str:
@@ -41,7 +41,7 @@ class EmergencyAccessQuerySet(models.QuerySet):
         return user.county_scope.filter(self)
 
 
-class EmergencyAccess(models.Model):
+class EmergencyAccess(FreshCodeOnClash, models.Model):
     code = models.CharField(max_length=12, unique=True, default=_grant_code, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

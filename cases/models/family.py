@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 from .tracked import TracksHistory
 
@@ -18,7 +18,7 @@ def _caregiver_code() -> str:
     return new_code("P-")
 
 
-class Household(models.Model):
+class Household(FreshCodeOnClash, models.Model):
     """Children registered together (accompanying_children) share a household."""
 
     code = models.CharField(_("code"), max_length=12, unique=True, default=_household_code)
@@ -35,7 +35,7 @@ class Household(models.Model):
         return self.code
 
 
-class Caregiver(TracksHistory, models.Model):
+class Caregiver(FreshCodeOnClash, TracksHistory, models.Model):
     """One adult, entered once and linked to every child they accompany (questions 27-33)."""
 
     code = models.CharField(_("code"), max_length=12, unique=True, default=_caregiver_code)

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.codes import new_code
+from cases.codes import FreshCodeOnClash, new_code
 
 from .tracked import TracksHistory
 
@@ -36,7 +36,7 @@ class TransferQuerySet(models.QuerySet):
         return self.none()
 
 
-class Transfer(TracksHistory, models.Model):
+class Transfer(FreshCodeOnClash, TracksHistory, models.Model):
     code = models.CharField(_("code"), max_length=12, unique=True, default=_transfer_code)
     child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="transfers")
     from_county = models.ForeignKey(
