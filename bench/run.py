@@ -297,7 +297,7 @@ def server_env(args) -> dict:
         "LOG_LEVEL": "WARNING",
         "LANGUAGE_CODE": "ro",
         "EMAIL_URL": "consolemail://",
-        "WEB_CONCURRENCY": "5",
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "5"),
     }
 
 
@@ -593,7 +593,9 @@ def login_cost() -> None:
 
 def load(args, summary: list) -> None:
     out(
-        "\n== Load test (Locust on 127.0.0.1 against gunicorn: 5 gthread workers x 4 threads, "
+        "\n== Load test (Locust on 127.0.0.1 against gunicorn: "
+        f"{os.environ.get('WEB_CONCURRENCY', '5')} gthread workers x "
+        f"{os.environ.get('WEB_THREADS', '4')} threads, "
         "DEBUG off, Redis cache and broker, a Celery worker)"
     )
     login_cost()
