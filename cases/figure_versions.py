@@ -86,12 +86,15 @@ def versions(counties: Iterable[str]) -> dict[str, str]:
 
 def child_history_written(sender, instance, history_instance, **kwargs) -> None:
     """simple-history wrote a row for a case: its county, and every county it was in
-    before (a transfer changes two counties' figures)."""
-    counties = set(
-        sender._default_manager.filter(id=history_instance.id)
-        .values_list("current_county_id", flat=True)
-        .distinct()
-    )
+    before (a transfer changes two counties' figures). A case just created was in no
+    other (as in many_written: every registration read its history for nothing)."""
+    counties = set()
+    if history_instance.history_type != "+":
+        counties.update(
+            sender._default_manager.filter(id=history_instance.id)
+            .values_list("current_county_id", flat=True)
+            .distinct()
+        )
     changed(counties | {getattr(instance, "current_county_id", None)})
 
 

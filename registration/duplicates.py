@@ -141,17 +141,22 @@ def _close_keys(key: str) -> list[str]:
     keys = NameKey.objects.filter(
         Q(ArrayOverlap(words, key.split())) | Q(TrigramSimilar(F("key"), key))
     ).values_list("key", flat=True)
+    # pg_trgm's % reads its threshold from the session: set for this query only, local
+    # to the transaction; put back when the caller's transaction goes on (an import).
+    inside_caller = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        # pg_trgm's % reads its threshold from the session: set for this query only,
-        # and put back, in case the caller's transaction goes on (an import).
-        cursor.execute("SELECT current_setting('pg_trgm.similarity_threshold', true)")
-        previous = cursor.fetchone()[0] or "0.3"
+        if inside_caller:
+            cursor.execute("SELECT current_setting('pg_trgm.similarity_threshold', true)")
+            previous = cursor.fetchone()[0] or "0.3"
         cursor.execute(
             "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
             [f"{trigram_floor(key):.6f}"],
         )
         found = list(keys)
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [previous])
+        if inside_caller:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [previous]
+            )
     return [other for other in found if name_similarity(key, other) >= MIN_SIMILARITY]
 
 

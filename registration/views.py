@@ -208,10 +208,14 @@ def register(request: HttpRequest) -> HttpResponse:
         return _render(request, reg, status=200)
     form = reg.form
     duplicates = duplicates_for(form, request)
-    # A repeated submit of a saved form goes straight to its confirmation.
     token = form.cleaned_data["submission_token"]
-    saved = Child.objects.filter(submission_token=token).first()
-    if saved is None and duplicates and not form.cleaned_data.get("confirm_new_child"):
+    # A repeated submit of a saved form goes straight to its confirmation (the service
+    # returns the case saved), past the duplicates: among them is that case itself.
+    if (
+        duplicates
+        and not form.cleaned_data.get("confirm_new_child")
+        and not Child.objects.filter(submission_token=token).exists()
+    ):
         form.add_error(
             "confirm_new_child",
             _(

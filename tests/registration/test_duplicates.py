@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.models import Child
 from cases.names import name_key, name_similarity
@@ -218,3 +218,33 @@ def test_the_trigram_floor_holds_for_close_keys_with_no_word_in_common():
         )
         for a, similarity in cursor.fetchall():
             assert similarity >= trigram_floor(a), a
+
+
+def _trigram_threshold() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.similarity_threshold')")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_check_inside_the_callers_transaction_puts_its_trigram_threshold_back(
+    oleksandr, worker_tm
+):
+    """The import checks duplicates inside its own transaction, which goes on after."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.45', true)")
+        assert find_duplicates("Oleksandr", "Shevcenko", DOB, user=worker_tm)
+        assert _trigram_threshold() == "0.45"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_check_outside_a_transaction_leaves_the_sessions_threshold(worker_tm):
+    """The form checks outside any transaction: the threshold set for the check is local
+    to the check's own transaction."""
+    make_child(worker_tm, first_name="Oleksandr", last_name="Shevchenko", date_of_birth=DOB)
+    before = _trigram_threshold()
+    assert not connection.in_atomic_block
+    assert find_duplicates("Oleksandr", "Shevcenko", DOB, user=worker_tm)
+    assert _trigram_threshold() == before
