@@ -240,7 +240,7 @@ def test_a_check_inside_the_callers_transaction_puts_its_trigram_threshold_back(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
 @pytest.mark.django_db(transaction=True)
-def test_a_check_outside_a_transaction_leaves_the_sessions_threshold(worker_tm):
+def test_a_check_outside_a_transaction_leaves_the_sessions_threshold(lookups_loaded, worker_tm):
     """The form checks outside any transaction: the threshold set for the check is local
     to the check's own transaction."""
     make_child(worker_tm, first_name="Oleksandr", last_name="Shevchenko", date_of_birth=DOB)
