@@ -2,6 +2,8 @@
 
 import secrets
 
+from django.db import IntegrityError, router, transaction
+
 # No 0/O, 1/I/L: codes are read over the phone between counties.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _BASE = len(ALPHABET)
@@ -42,18 +44,16 @@ class FreshCodeOnClash:
     CODE_DRAWS = 5
 
     def save(self, *args, **kwargs):
-        from django.db import IntegrityError, router, transaction
-
         if not self._state.adding or not isinstance(self.code, DrawnCode):
             return super().save(*args, **kwargs)
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        for draw in range(1, self.CODE_DRAWS + 1):
+        for _draw in range(self.CODE_DRAWS - 1):
             try:
                 with transaction.atomic(using=using):
                     return super().save(*args, **kwargs)
             except IntegrityError:
-                taken = type(self)._base_manager.using(using).filter(code=self.code).exists()
-                if not taken or draw == self.CODE_DRAWS:
+                if not type(self)._base_manager.using(using).filter(code=self.code).exists():
                     raise
                 self.code = self._meta.get_field("code").get_default()
-        return None  # not reached: the last draw returns or raises
+        with transaction.atomic(using=using):
+            return super().save(*args, **kwargs)
